@@ -1,0 +1,94 @@
+using System.Collections.Frozen;
+
+namespace ChatFeedback.Dialogs;
+
+/// <summary>Commands understood in every flow.</summary>
+public enum GlobalCommand
+{
+    Help,
+    Cancel,
+    Restart,
+    Agent,
+    Stop,
+    Skip,
+    Menu,
+}
+
+/// <summary>The shared part of a flow set: <c>global.yaml</c>.</summary>
+public sealed class GlobalSettings
+{
+    /// <summary>Keys every <c>texts:</c> section must define.</summary>
+    public static readonly IReadOnlyList<string> RequiredTexts =
+    [
+        "help", "cancelled", "agentRequested", "stopped", "notSkippable", "staleButton",
+        "invalidChoice", "invalidRating", "invalidYesNo", "textTooShort", "textTooLong",
+        "retriesExhausted", "flowUpdated",
+    ];
+
+    private readonly FrozenDictionary<string, GlobalCommand> _commands;
+    private readonly FrozenDictionary<string, string> _yesNo;
+
+    public GlobalSettings(
+        string entryFlow,
+        string defaultLocale,
+        IReadOnlyList<string> locales,
+        IReadOnlyDictionary<GlobalCommand, IReadOnlyList<string>> commandWords,
+        IReadOnlyList<string> yesWords,
+        IReadOnlyList<string> noWords,
+        IReadOnlyDictionary<string, LocalizedText> texts,
+        IReadOnlyDictionary<string, RatingScale> scales)
+    {
+        EntryFlow = entryFlow;
+        DefaultLocale = defaultLocale;
+        Locales = locales;
+        CommandWords = commandWords;
+        Texts = texts;
+        Scales = scales;
+
+        var commands = new Dictionary<string, GlobalCommand>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (command, words) in commandWords)
+        {
+            foreach (var word in words)
+            {
+                commands.TryAdd(TextMatching.Normalize(word), command);
+            }
+        }
+
+        _commands = commands.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+
+        var yesNo = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var word in yesWords)
+        {
+            yesNo.TryAdd(TextMatching.Normalize(word), YesNoStep.Yes);
+        }
+
+        foreach (var word in noWords)
+        {
+            yesNo.TryAdd(TextMatching.Normalize(word), YesNoStep.No);
+        }
+
+        _yesNo = yesNo.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>The flow a customer gets when no flow is running.</summary>
+    public string EntryFlow { get; }
+
+    public string DefaultLocale { get; }
+
+    public IReadOnlyList<string> Locales { get; }
+
+    public IReadOnlyDictionary<GlobalCommand, IReadOnlyList<string>> CommandWords { get; }
+
+    public IReadOnlyDictionary<string, LocalizedText> Texts { get; }
+
+    public IReadOnlyDictionary<string, RatingScale> Scales { get; }
+
+    /// <summary>The command a whole message (already normalised) stands for, if any.</summary>
+    public GlobalCommand? FindCommand(string normalized) =>
+        _commands.TryGetValue(normalized, out var command) ? command : null;
+
+    /// <summary><c>yes</c>, <c>no</c> or null for a normalised message.</summary>
+    public string? FindYesNo(string normalized) => _yesNo.GetValueOrDefault(normalized);
+
+    public string Text(string key, string locale) => Texts[key].Resolve(locale, DefaultLocale);
+}
