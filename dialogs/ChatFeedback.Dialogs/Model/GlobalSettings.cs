@@ -27,14 +27,16 @@ public sealed class GlobalSettings
 
     private readonly FrozenDictionary<string, GlobalCommand> _commands;
     private readonly FrozenDictionary<string, string> _yesNo;
+    private readonly IReadOnlyDictionary<string, IReadOnlyList<string>> _yesWords;
+    private readonly IReadOnlyDictionary<string, IReadOnlyList<string>> _noWords;
 
     public GlobalSettings(
         string entryFlow,
         string defaultLocale,
         IReadOnlyList<string> locales,
         IReadOnlyDictionary<GlobalCommand, IReadOnlyList<string>> commandWords,
-        IReadOnlyList<string> yesWords,
-        IReadOnlyList<string> noWords,
+        IReadOnlyDictionary<string, IReadOnlyList<string>> yesWords,
+        IReadOnlyDictionary<string, IReadOnlyList<string>> noWords,
         IReadOnlyDictionary<string, LocalizedText> texts,
         IReadOnlyDictionary<string, RatingScale> scales)
     {
@@ -44,6 +46,8 @@ public sealed class GlobalSettings
         CommandWords = commandWords;
         Texts = texts;
         Scales = scales;
+        _yesWords = yesWords;
+        _noWords = noWords;
 
         var commands = new Dictionary<string, GlobalCommand>(StringComparer.OrdinalIgnoreCase);
         foreach (var (command, words) in commandWords)
@@ -57,12 +61,12 @@ public sealed class GlobalSettings
         _commands = commands.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
 
         var yesNo = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var word in yesWords)
+        foreach (var word in yesWords.Values.SelectMany(w => w))
         {
             yesNo.TryAdd(TextMatching.Normalize(word), YesNoStep.Yes);
         }
 
-        foreach (var word in noWords)
+        foreach (var word in noWords.Values.SelectMany(w => w))
         {
             yesNo.TryAdd(TextMatching.Normalize(word), YesNoStep.No);
         }
@@ -89,6 +93,18 @@ public sealed class GlobalSettings
 
     /// <summary><c>yes</c>, <c>no</c> or null for a normalised message.</summary>
     public string? FindYesNo(string normalized) => _yesNo.GetValueOrDefault(normalized);
+
+    /// <summary>The first yes (or no) word listed for <paramref name="locale"/>: the label of that button.</summary>
+    public string YesNoLabel(string value, string locale)
+    {
+        var words = value == YesNoStep.Yes ? _yesWords : _noWords;
+        if (words.TryGetValue(locale, out var list) || words.TryGetValue(DefaultLocale, out list))
+        {
+            return list.Count > 0 ? list[0] : value;
+        }
+
+        return value;
+    }
 
     public string Text(string key, string locale) => Texts[key].Resolve(locale, DefaultLocale);
 }

@@ -1,3 +1,6 @@
+using System.Collections.Frozen;
+using System.Globalization;
+
 namespace ChatFeedback.Dialogs;
 
 public enum StepKind
@@ -70,12 +73,48 @@ public sealed class EndStep(string id, int index, LocalizedText? text) : Step(id
     public override StepKind Kind => StepKind.End;
 }
 
-public sealed class ChoiceStep(string id, int index, LocalizedText text, string? next, bool optional, InvalidAnswerPolicy? onInvalid, IReadOnlyList<Choice> choices)
-    : QuestionStep(id, index, text, next, optional, onInvalid)
+public sealed class ChoiceStep : QuestionStep
 {
+    private readonly FrozenDictionary<string, Choice> _byWord;
+
+    public ChoiceStep(string id, int index, LocalizedText text, string? next, bool optional, InvalidAnswerPolicy? onInvalid, IReadOnlyList<Choice> choices)
+        : base(id, index, text, next, optional, onInvalid)
+    {
+        Choices = choices;
+
+        // Typed answers: the number shown on the button, every label and every synonym, in any language.
+        var byWord = new Dictionary<string, Choice>(StringComparer.Ordinal);
+        for (var i = 0; i < choices.Count; i++)
+        {
+            byWord.TryAdd((i + 1).ToString(CultureInfo.InvariantCulture), choices[i]);
+            foreach (var word in choices[i].Label.ByLocale.Values.Concat(choices[i].Synonyms))
+            {
+                byWord.TryAdd(TextMatching.Normalize(word), choices[i]);
+            }
+        }
+
+        _byWord = byWord.ToFrozenDictionary(StringComparer.Ordinal);
+    }
+
     public override StepKind Kind => StepKind.Choice;
 
-    public IReadOnlyList<Choice> Choices { get; } = choices;
+    public IReadOnlyList<Choice> Choices { get; }
+
+    /// <summary>The choice a normalised typed answer stands for, if any.</summary>
+    public Choice? Match(string normalized) => _byWord.GetValueOrDefault(normalized);
+
+    public Choice? FindChoice(string id)
+    {
+        foreach (var choice in Choices)
+        {
+            if (string.Equals(choice.Id, id, StringComparison.Ordinal))
+            {
+                return choice;
+            }
+        }
+
+        return null;
+    }
 }
 
 /// <summary>One option of a choice step; <see cref="Id"/> is what gets recorded.</summary>
@@ -98,6 +137,24 @@ public sealed class RatingStep(string id, int index, LocalizedText text, string?
 /// <summary>A numeric scale; labels are optional per point.</summary>
 public sealed record RatingScale(string? Name, int Min, int Max, bool Descending, IReadOnlyDictionary<int, LocalizedText> Labels)
 {
+    private readonly FrozenDictionary<string, int> _byLabel = Labels
+        .SelectMany(pair => pair.Value.ByLocale.Values.Select(label => (Word: TextMatching.Normalize(label), Point: pair.Key)))
+        .DistinctBy(pair => pair.Word)
+        .ToFrozenDictionary(pair => pair.Word, pair => pair.Point, StringComparer.Ordinal);
+
+    /// <summary>The point a normalised typed answer stands for: its number or one of its labels.</summary>
+    public int? Match(string normalized)
+    {
+        if (int.TryParse(normalized, NumberStyles.Integer, CultureInfo.InvariantCulture, out var point))
+        {
+            return point >= Min && point <= Max ? point : null;
+        }
+
+        return _byLabel.TryGetValue(normalized, out point) ? point : null;
+    }
+
+    public bool Contains(int point) => point >= Min && point <= Max;
+
     /// <summary>The points in display order.</summary>
     public IEnumerable<int> Points => Descending
         ? Enumerable.Range(Min, Max - Min + 1).Reverse()
