@@ -293,7 +293,7 @@ public sealed class DialogEngine(FlowCatalog catalog)
     }
 
     /// <summary>Accumulates one turn: the evolving state, replies and effects.</summary>
-    private sealed class Turn(DialogEngine engine, DialogState state, DateTimeOffset now)
+    private sealed class Turn(DialogEngine engine, DialogState original, DateTimeOffset now)
     {
         private readonly List<Reply> _replies = new(4);
         private readonly List<DialogEffect> _effects = new(4);
@@ -301,7 +301,9 @@ public sealed class DialogEngine(FlowCatalog catalog)
         private Flow? _flow;
         private bool _flowResolved;
 
-        public DialogState State { get; private set; } = state;
+        private readonly DialogState _original = original;
+
+        public DialogState State { get; private set; } = original;
 
         /// <summary>The stored flow version was gone and the flow started again; the input is not an answer to it.</summary>
         public bool Restarted { get; private set; }
@@ -462,7 +464,9 @@ public sealed class DialogEngine(FlowCatalog catalog)
         }
 
         public DialogTurn Finish(TurnOutcome outcome) =>
-            new(State with { UpdatedAt = now }, _replies, _effects, outcome);
+            outcome == TurnOutcome.Stale && _effects.Count == 0
+                ? new(_original, _replies, _effects, outcome)
+                : new(State with { UpdatedAt = now }, _replies, _effects, outcome);
 
         private string Choose(BranchStep branch)
         {

@@ -33,6 +33,12 @@ internal static class FlowGraph
                     }
                 }
 
+                // A skipped choice (optional, or given up on after invalid answers) goes on to the step's own next.
+                if (fallback is not null && (choice.Optional || (choice.OnInvalid ?? flow.Settings.OnRetriesExhausted) == InvalidAnswerPolicy.Skip))
+                {
+                    yield return fallback;
+                }
+
                 yield break;
             default:
                 if (flow.After(step) is { } after)

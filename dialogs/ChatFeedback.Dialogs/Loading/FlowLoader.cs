@@ -59,16 +59,25 @@ public static class FlowLoader
 
         var flows = new List<Flow>();
         var references = new List<FlowReference>();
+        var declaredIds = new HashSet<string>(StringComparer.Ordinal);
         foreach (var source in all.Where(s => !IsGlobal(s)))
         {
             var reader = new YamlReader(source.File, errors);
             if (reader.Parse(source.Text) is not { } root)
             {
+                // An unreadable file is taken to define the flow its name says, so references to it are not blamed too.
+                declaredIds.Add(Path.GetFileNameWithoutExtension(source.File));
                 continue;
             }
 
             var flowReader = new FlowReader(reader, global);
-            if (flowReader.Read(root) is { } flow)
+            var flow = flowReader.Read(root);
+            if (flowReader.DeclaredId is { } declared)
+            {
+                declaredIds.Add(declared);
+            }
+
+            if (flow is not null)
             {
                 var twin = flows.FirstOrDefault(f => f.Id == flow.Id && f.Version == flow.Version);
                 if (twin is not null)
@@ -82,13 +91,12 @@ public static class FlowLoader
             }
         }
 
-        var ids = flows.Select(f => f.Id).ToHashSet(StringComparer.Ordinal);
-        foreach (var reference in references.Where(r => !ids.Contains(r.FlowId)))
+        foreach (var reference in references.Where(r => !declaredIds.Contains(r.FlowId)))
         {
             errors.Add(new FlowError(reference.File, (int)reference.Node.Start.Line, (int)reference.Node.Start.Column, reference.Path, $"unknown flow '{reference.FlowId}'"));
         }
 
-        if (!ids.Contains(global.EntryFlow) && !errors.Any(e => e.File != globals[0].File))
+        if (!declaredIds.Contains(global.EntryFlow))
         {
             globalReader.Error(entryFlowNode!, "entryFlow", $"entry flow '{global.EntryFlow}' is not defined by any flow file");
         }

@@ -25,6 +25,9 @@ internal sealed partial class FlowReader(YamlReader reader, GlobalSettings globa
 
     public List<FlowReference> FlowReferences { get; } = [];
 
+    /// <summary>The id the file declares, even when the flow itself is invalid (so others referring to it are not blamed).</summary>
+    public string? DeclaredId { get; private set; }
+
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")]
     private static partial Regex IdPattern();
 
@@ -42,6 +45,7 @@ internal sealed partial class FlowReader(YamlReader reader, GlobalSettings globa
         var errorsBefore = reader.Errors.Count;
         reader.OnlyKeys(map, string.Empty, FlowKeys);
         var id = reader.RequiredString(map, "id", string.Empty);
+        DeclaredId = id;
         if (id is not null && !IdPattern().IsMatch(id))
         {
             reader.Error(YamlReader.Get(map, "id")!, "id", $"'{id}' is not a valid id (letters, digits, '-' and '_', at most 64)");

@@ -28,9 +28,9 @@ internal sealed class YamlReader(string file, List<FlowError> errors)
             Errors.Add(new FlowError(File, (int)e.Start.Line, (int)e.Start.Column, string.Empty, "YAML syntax error: " + message));
             return null;
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
-            // YamlDotNet reports a repeated mapping key this way, without a position.
+            // YamlDotNet reports a repeated mapping key (and some malformed scalars) this way, without a position.
             Errors.Add(new FlowError(File, 1, 1, string.Empty, "YAML error: " + e.Message));
             return null;
         }
