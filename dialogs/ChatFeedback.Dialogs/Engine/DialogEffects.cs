@@ -34,3 +34,6 @@ public sealed record ScheduleFollowUp(string FlowId, TimeSpan After) : DialogEff
 public sealed record AddTag(string Tag) : DialogEffect;
 
 public sealed record OptOut : DialogEffect;
+
+/// <summary>Erase what is stored about this customer (sessions, answers, cases), then confirm.</summary>
+public sealed record EraseData : DialogEffect;

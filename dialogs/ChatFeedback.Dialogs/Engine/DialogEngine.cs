@@ -96,6 +96,13 @@ public sealed class DialogEngine(FlowCatalog catalog)
             return Command(turn, command);
         }
 
+        if (Global.FindShortcut(normalized) is { } shortcut)
+        {
+            turn.EndRunningFlow(FlowEndReason.Replaced);
+            turn.StartFlow(shortcut);
+            return turn.Finish(TurnOutcome.Started);
+        }
+
         if (!turn.TryGetOpenQuestion(out _, out var question))
         {
             turn.StartFlow(Global.EntryFlow);
@@ -488,6 +495,7 @@ public sealed class DialogEngine(FlowCatalog catalog)
             FollowUpAction followUp => new ScheduleFollowUp(followUp.FlowId, followUp.After),
             TagAction tag => new AddTag(tag.Tag),
             OptOutAction => new OptOut(),
+            EraseDataAction => new EraseData(),
             _ => throw new InvalidOperationException($"Unknown action {action.GetType().Name}."),
         };
 

@@ -51,14 +51,14 @@ public static class FlowLoader
 
         var globalReader = new YamlReader(globals[0].File, errors);
         var globalRoot = globalReader.Parse(globals[0].Text);
-        var (global, entryFlowNode) = globalRoot is null ? (null, null) : GlobalReader.Read(globalReader, globalRoot);
+        var references = new List<FlowReference>();
+        var (global, entryFlowNode) = globalRoot is null ? (null, null) : GlobalReader.Read(globalReader, globalRoot, references);
         if (global is null)
         {
             return new FlowLoadResult(null, errors);
         }
 
         var flows = new List<Flow>();
-        var references = new List<FlowReference>();
         var declaredIds = new HashSet<string>(StringComparer.Ordinal);
         foreach (var source in all.Where(s => !IsGlobal(s)))
         {

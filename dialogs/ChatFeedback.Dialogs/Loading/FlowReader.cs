@@ -11,6 +11,9 @@ internal sealed record FlowReference(string FlowId, string File, YamlNode Node, 
 internal sealed partial class FlowReader(YamlReader reader, GlobalSettings global)
 {
     public const int MaxTextLength = 4000;
+
+    /// <summary>Choice ids travel inside button payloads; Telegram allows 64 bytes for all of it.</summary>
+    public const int MaxChoiceIdLength = 32;
     public static readonly TimeSpan MaxFollowUpDelay = TimeSpan.FromHours(72);
 
     private static readonly string[] FlowKeys = ["id", "version", "defaultLocale", "locales", "title", "settings", "steps"];
@@ -266,9 +269,9 @@ internal sealed partial class FlowReader(YamlReader reader, GlobalSettings globa
 
             reader.OnlyKeys(choiceMap, choicePath, "id", "label", "synonyms", "next");
             var choiceId = reader.RequiredString(choiceMap, "id", choicePath);
-            if (choiceId is not null && !IdPattern().IsMatch(choiceId))
+            if (choiceId is not null && (!IdPattern().IsMatch(choiceId) || choiceId.Length > MaxChoiceIdLength))
             {
-                reader.Error(YamlReader.Get(choiceMap, "id")!, choicePath + ".id", $"'{choiceId}' is not a valid choice id (letters, digits, '-' and '_')");
+                reader.Error(YamlReader.Get(choiceMap, "id")!, choicePath + ".id", $"'{choiceId}' is not a valid choice id (letters, digits, '-' and '_', at most {MaxChoiceIdLength}, so every channel's buttons can carry it)");
             }
 
             if (choiceId is not null && choices.Any(c => c.Id == choiceId))
@@ -551,7 +554,7 @@ internal sealed partial class FlowReader(YamlReader reader, GlobalSettings globa
 
             if (actionMap.Children.Count != 1)
             {
-                reader.Error(actionNode, actionPath, "each action is one key: openCase, handoff, followUp, tag, optOut or startFlow");
+                reader.Error(actionNode, actionPath, "each action is one key: openCase, handoff, followUp, tag, optOut, eraseData or startFlow");
                 continue;
             }
 
@@ -649,6 +652,8 @@ internal sealed partial class FlowReader(YamlReader reader, GlobalSettings globa
                 return reader.AsString(valueNode, path) is { Length: > 0 } tag ? new TagAction(tag) : null;
             case "optOut":
                 return new OptOutAction();
+            case "eraseData":
+                return new EraseDataAction();
             case "startFlow":
             {
                 if (reader.AsString(valueNode, path) is not { } flowId)
@@ -661,7 +666,7 @@ internal sealed partial class FlowReader(YamlReader reader, GlobalSettings globa
             }
 
             default:
-                reader.Error(keyNode, path, $"unknown action '{name}'; use openCase, handoff, followUp, tag, optOut or startFlow");
+                reader.Error(keyNode, path, $"unknown action '{name}'; use openCase, handoff, followUp, tag, optOut, eraseData or startFlow");
                 return null;
         }
     }

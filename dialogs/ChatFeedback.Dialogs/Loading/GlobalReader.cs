@@ -5,9 +5,9 @@ namespace ChatFeedback.Dialogs;
 /// <summary>Reads <c>global.yaml</c>: entry flow, locales, command words, yes/no words, shared texts, scales.</summary>
 internal static class GlobalReader
 {
-    private static readonly string[] Keys = ["entryFlow", "defaultLocale", "locales", "commands", "yes", "no", "texts", "scales"];
+    private static readonly string[] Keys = ["entryFlow", "defaultLocale", "locales", "commands", "shortcuts", "yes", "no", "texts", "scales"];
 
-    public static (GlobalSettings? Settings, YamlNode? EntryFlowNode) Read(YamlReader reader, YamlNode root)
+    public static (GlobalSettings? Settings, YamlNode? EntryFlowNode) Read(YamlReader reader, YamlNode root, List<FlowReference> flowReferences)
     {
         var map = reader.AsMapping(root, string.Empty);
         if (map is null)
@@ -34,12 +34,13 @@ internal static class GlobalReader
         var no = ReadWords(reader, map, "no", locales);
         var texts = ReadTexts(reader, map, locales);
         var scales = ReadScales(reader, map, locales);
+        var shortcuts = ReadShortcuts(reader, map, locales, commands, flowReferences);
         if (entryFlow is null || commands is null || yes is null || no is null || texts is null || scales is null)
         {
             return (null, null);
         }
 
-        var settings = new GlobalSettings(entryFlow, defaultLocale, locales, commands, yes, no, texts, scales);
+        var settings = new GlobalSettings(entryFlow, defaultLocale, locales, commands, yes, no, texts, scales, shortcuts);
         return (settings, YamlReader.Get(map, "entryFlow"));
     }
 
@@ -167,6 +168,37 @@ internal static class GlobalReader
         }
 
         return words;
+    }
+
+    /// <summary>Reads <c>shortcuts: { flowId: { en: [/survey], zh-CN: [调查] } }</c>: words that start a flow from anywhere.</summary>
+    private static Dictionary<string, IReadOnlyList<string>> ReadShortcuts(YamlReader reader, YamlMappingNode map, IReadOnlyList<string> locales, Dictionary<GlobalCommand, IReadOnlyList<string>>? commands, List<FlowReference> flowReferences)
+    {
+        var shortcuts = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        if (YamlReader.Get(map, "shortcuts") is not { } node || reader.AsMapping(node, "shortcuts") is not { } shortcutsMap)
+        {
+            return shortcuts;
+        }
+
+        var commandWords = (commands?.Values.SelectMany(w => w) ?? []).Select(TextMatching.Normalize).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var (keyNode, valueNode) in shortcutsMap.Children)
+        {
+            var flowId = (keyNode as YamlScalarNode)?.Value ?? string.Empty;
+            var path = $"shortcuts.{flowId}";
+            flowReferences.Add(new FlowReference(flowId, reader.File, keyNode, path));
+            if (ReadWordsNode(reader, valueNode, path, locales) is not { } words)
+            {
+                continue;
+            }
+
+            foreach (var word in words.Where(w => commandWords.Contains(TextMatching.Normalize(w))))
+            {
+                reader.Error(valueNode, path, $"'{word}' is already a command word");
+            }
+
+            shortcuts[flowId] = words;
+        }
+
+        return shortcuts;
     }
 
     private static Dictionary<string, LocalizedText>? ReadTexts(YamlReader reader, YamlMappingNode map, IReadOnlyList<string> locales)

@@ -14,6 +14,9 @@ public sealed record TagAction(string Tag) : FlowAction;
 
 public sealed record OptOutAction : FlowAction;
 
+/// <summary>The customer confirmed they want their stored data erased.</summary>
+public sealed record EraseDataAction : FlowAction;
+
 public sealed record StartFlowAction(string FlowId) : FlowAction;
 
 public enum Severity

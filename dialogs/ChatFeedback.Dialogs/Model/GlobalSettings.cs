@@ -29,6 +29,7 @@ public sealed class GlobalSettings
     private readonly FrozenDictionary<string, string> _yesNo;
     private readonly IReadOnlyDictionary<string, IReadOnlyList<string>> _yesWords;
     private readonly IReadOnlyDictionary<string, IReadOnlyList<string>> _noWords;
+    private readonly FrozenDictionary<string, string> _shortcuts;
 
     public GlobalSettings(
         string entryFlow,
@@ -38,7 +39,8 @@ public sealed class GlobalSettings
         IReadOnlyDictionary<string, IReadOnlyList<string>> yesWords,
         IReadOnlyDictionary<string, IReadOnlyList<string>> noWords,
         IReadOnlyDictionary<string, LocalizedText> texts,
-        IReadOnlyDictionary<string, RatingScale> scales)
+        IReadOnlyDictionary<string, RatingScale> scales,
+        IReadOnlyDictionary<string, IReadOnlyList<string>>? shortcuts = null)
     {
         EntryFlow = entryFlow;
         DefaultLocale = defaultLocale;
@@ -72,6 +74,18 @@ public sealed class GlobalSettings
         }
 
         _yesNo = yesNo.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+
+        Shortcuts = shortcuts ?? new Dictionary<string, IReadOnlyList<string>>();
+        var shortcutWords = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (flowId, words) in Shortcuts)
+        {
+            foreach (var word in words)
+            {
+                shortcutWords.TryAdd(TextMatching.Normalize(word), flowId);
+            }
+        }
+
+        _shortcuts = shortcutWords.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
     }
 
     /// <summary>The flow a customer gets when no flow is running.</summary>
@@ -90,6 +104,12 @@ public sealed class GlobalSettings
     /// <summary>The command a whole message (already normalised) stands for, if any.</summary>
     public GlobalCommand? FindCommand(string normalized) =>
         _commands.TryGetValue(normalized, out var command) ? command : null;
+
+    /// <summary>Words that start a flow from anywhere (<c>/survey</c>, <c>/complaint</c>), by flow id.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Shortcuts { get; }
+
+    /// <summary>The flow a whole message (already normalised) starts, if it is a shortcut.</summary>
+    public string? FindShortcut(string normalized) => _shortcuts.GetValueOrDefault(normalized);
 
     /// <summary><c>yes</c>, <c>no</c> or null for a normalised message.</summary>
     public string? FindYesNo(string normalized) => _yesNo.GetValueOrDefault(normalized);

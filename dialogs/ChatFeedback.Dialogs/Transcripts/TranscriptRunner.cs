@@ -242,6 +242,7 @@ internal static class EffectNames
         ["followUp"] = ["flow", "after"],
         ["tag"] = ["tag"],
         ["optOut"] = [],
+        ["eraseData"] = [],
         ["flowStarted"] = ["flow", "version"],
         ["flowEnded"] = ["flow", "reason"],
     };
@@ -257,6 +258,7 @@ internal static class EffectNames
         ScheduleFollowUp f => ("followUp", new() { ["flow"] = f.FlowId, ["after"] = f.After.ToString("c", CultureInfo.InvariantCulture) }),
         AddTag t => ("tag", new() { ["tag"] = t.Tag }),
         OptOut => ("optOut", []),
+        EraseData => ("eraseData", []),
         FlowStarted s => ("flowStarted", new() { ["flow"] = s.FlowId, ["version"] = s.FlowVersion.ToString(CultureInfo.InvariantCulture) }),
         FlowEnded e => ("flowEnded", new() { ["flow"] = e.FlowId, ["reason"] = Lower(e.Reason) }),
         _ => (effect.GetType().Name, []),
@@ -335,11 +337,15 @@ public static class TranscriptRunner
         var position = 0;
         foreach (var expected in expect.Replies)
         {
+            // In order: each expected text is looked for from the reply where the previous one was found.
             var found = false;
-            while (position < turn.Replies.Count && !found)
+            for (var i = position; i < turn.Replies.Count && !found; i++)
             {
-                found = turn.Replies[position].Text.Contains(expected, StringComparison.OrdinalIgnoreCase);
-                position++;
+                if (turn.Replies[i].Text.Contains(expected, StringComparison.OrdinalIgnoreCase))
+                {
+                    found = true;
+                    position = i;
+                }
             }
 
             if (!found)
