@@ -6,12 +6,14 @@ namespace ChatFeedback.Adapters;
 /// <param name="UserId">The customer's id on the channel, when the channel has one.</param>
 /// <param name="ServiceUrl">The channel's endpoint for this conversation (Bot Connector), when it has one.</param>
 /// <param name="TenantId">The customer's tenant (Teams), when there is one.</param>
+/// <param name="IsGroup">A group conversation (stricter send limits, mentions).</param>
 public sealed record ConversationAddress(
     string ChannelId,
     string ConversationId,
     string? UserId = null,
     string? ServiceUrl = null,
-    string? TenantId = null)
+    string? TenantId = null,
+    bool IsGroup = false)
 {
     /// <summary>One key per conversation across channels, used for ordering, sessions and dedupe.</summary>
     public string Key => $"{ChannelId}:{ConversationId}";

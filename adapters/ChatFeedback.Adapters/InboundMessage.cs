@@ -17,6 +17,15 @@ public sealed record InboundMessage(
     string? Locale,
     DateTimeOffset ReceivedAt)
 {
+    /// <summary>The press still to be acknowledged on the channel once the turn is done (Telegram callback query).</summary>
+    public Interaction? Interaction { get; init; }
+
+    /// <summary>An opaque token the customer arrived with (Telegram <c>/start TOKEN</c> deep link).</summary>
+    public string? StartToken { get; init; }
+
+    /// <summary>For <see cref="InboundKind.ConversationMoved"/>: the conversation id that replaces this one.</summary>
+    public string? MovedTo { get; init; }
+
     public static InboundMessage FromText(string messageId, ConversationAddress conversation, string text, string? locale, DateTimeOffset receivedAt) =>
         new(messageId, conversation, InboundKind.Text, text, null, locale, receivedAt);
 
@@ -32,8 +41,32 @@ public enum InboundKind
     Text,
     Button,
 
-    /// <summary>The customer opened the conversation (web chat opened, bot added, <c>/start</c> without text).</summary>
+    /// <summary>The customer opened the conversation (web chat opened, bot added, a deep link's <c>/start TOKEN</c>).</summary>
     ConversationOpened,
+
+    /// <summary>The customer blocked or removed the bot: record it and send nothing more.</summary>
+    ChannelLeft,
+
+    /// <summary>The channel moved the conversation to a new id (Telegram group upgraded to a supergroup).</summary>
+    ConversationMoved,
+}
+
+/// <summary>
+/// A press the channel wants answered once the turn knows whether it counted: its id on the channel, the
+/// message that carried the buttons, that message's text and the pressed button's label.
+/// </summary>
+public sealed record Interaction(string Id, string? SourceMessageId, string? SourceText, string? ChosenLabel);
+
+public enum InteractionOutcome
+{
+    /// <summary>The press answered the open question.</summary>
+    Accepted,
+
+    /// <summary>The press belonged to a question that is no longer open; nothing changed.</summary>
+    Stale,
+
+    /// <summary>The press was handled as something other than an answer (a command, a restart).</summary>
+    Other,
 }
 
 /// <summary>A press of a button the service rendered: which question it belonged to and the value it carries.</summary>

@@ -12,7 +12,14 @@ public sealed record OutboundQuestion(
     string QuestionId,
     QuestionKind Kind,
     IReadOnlyList<OutboundOption> Options,
-    bool Skippable = false);
+    bool Skippable = false)
+{
+    /// <summary>The label of the skip button when <see cref="Skippable"/>, in the customer's language.</summary>
+    public string? SkipLabel { get; init; }
+
+    /// <summary>The value a press of the skip button sends back.</summary>
+    public const string SkipValue = "__skip";
+}
 
 public enum QuestionKind
 {

@@ -10,6 +10,11 @@ public sealed record SendResult(SendStatus Status, TimeSpan? RetryAfter = null, 
     public static SendResult Unreachable(string detail) => new(SendStatus.Unreachable, null, detail);
 
     public static SendResult Failed(string detail) => new(SendStatus.Failed, null, detail);
+
+    /// <summary>The conversation moved (Telegram group to supergroup): send again to <see cref="MovedTo"/>.</summary>
+    public static SendResult Moved(string movedTo, string detail) => new(SendStatus.Moved, null, detail) { MovedTo = movedTo };
+
+    public string? MovedTo { get; init; }
 }
 
 public enum SendStatus
@@ -24,4 +29,7 @@ public enum SendStatus
 
     /// <summary>The channel refused the message for good (bad request): log it, do not retry.</summary>
     Failed,
+
+    /// <summary>The conversation has a new id; update the address and send again.</summary>
+    Moved,
 }

@@ -31,6 +31,7 @@ internal static class TestFlowSet
           textTooLong: { en: "At most {max}", zh-CN: "最多 {max}" }
           retriesExhausted: { en: Giving up, zh-CN: 放弃 }
           flowUpdated: { en: The survey changed, zh-CN: 问卷已更新 }
+          skipButton: { en: Skip, zh-CN: 跳过 }
         scales:
           satisfaction5:
             min: 1

@@ -289,7 +289,7 @@ public sealed class DialogEngine(FlowCatalog catalog)
             YesNoStep => new Prompt(question.Id, PromptKind.YesNo, [new PromptOption(YesNoStep.Yes, YesNoLabel(YesNoStep.Yes, locale)), new PromptOption(YesNoStep.No, YesNoLabel(YesNoStep.No, locale))], question.Optional),
             _ => new Prompt(question.Id, PromptKind.Text, [], question.Optional),
         };
-        return new Reply(text, prompt);
+        return new Reply(text, question.Optional ? prompt with { SkipLabel = Global.Text("skipButton", locale) } : prompt);
     }
 
     /// <summary>The first yes (or no) word listed for the locale, capitalised, is the button's label.</summary>

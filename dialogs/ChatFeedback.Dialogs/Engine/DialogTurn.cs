@@ -33,7 +33,11 @@ public enum PromptKind
 }
 
 /// <summary>The question a reply asks: its step and the buttons to show.</summary>
-public sealed record Prompt(string StepId, PromptKind Kind, IReadOnlyList<PromptOption> Options, bool Optional);
+public sealed record Prompt(string StepId, PromptKind Kind, IReadOnlyList<PromptOption> Options, bool Optional)
+{
+    /// <summary>The label of the skip button for an optional question, in the customer's language.</summary>
+    public string? SkipLabel { get; init; }
+}
 
 /// <summary>A button: <see cref="Value"/> is what a press sends back.</summary>
 public sealed record PromptOption(string Value, string Label);

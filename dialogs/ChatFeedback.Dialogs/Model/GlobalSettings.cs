@@ -22,7 +22,7 @@ public sealed class GlobalSettings
     [
         "help", "cancelled", "agentRequested", "stopped", "notSkippable", "staleButton",
         "invalidChoice", "invalidRating", "invalidYesNo", "textTooShort", "textTooLong",
-        "retriesExhausted", "flowUpdated",
+        "retriesExhausted", "flowUpdated", "skipButton",
     ];
 
     private readonly FrozenDictionary<string, GlobalCommand> _commands;
