@@ -1,0 +1,43 @@
+using ChatFeedback.Adapters;
+
+namespace ChatFeedback.Bot.Conversations;
+
+/// <summary>Source-generated log events of the turn pipeline (a hot path).</summary>
+internal static partial class ConversationsLog
+{
+    [LoggerMessage(LogLevel.Debug, "Dropped duplicate message {MessageId} in {ConversationKey}")]
+    public static partial void DuplicateDropped(this ILogger logger, string messageId, string conversationKey);
+
+    [LoggerMessage(LogLevel.Information, "Refused message {MessageId} in {ConversationKey}: shutting down")]
+    public static partial void RefusedWhileStopping(this ILogger logger, string messageId, string conversationKey);
+
+    [LoggerMessage(LogLevel.Warning, "Shutdown timed out before the turn queue was drained")]
+    public static partial void DrainTimedOut(this ILogger logger);
+
+    [LoggerMessage(LogLevel.Warning, "Abandoned message {MessageId} in {ConversationKey}: the host stopped before it was processed")]
+    public static partial void Abandoned(this ILogger logger, string messageId, string conversationKey);
+
+    [LoggerMessage(LogLevel.Error, "Processing message {MessageId} in {ConversationKey} failed")]
+    public static partial void ProcessingFailed(this ILogger logger, Exception exception, string messageId, string conversationKey);
+
+    [LoggerMessage(LogLevel.Warning, "Ignoring message {MessageId} in {ConversationKey}: {Kind} without its content")]
+    public static partial void IgnoredEmpty(this ILogger logger, string messageId, string conversationKey, InboundKind kind);
+
+    [LoggerMessage(LogLevel.Debug, "Session {ConversationKey} changed while message {MessageId} was processed (attempt {Attempt}); running the turn again")]
+    public static partial void SaveConflict(this ILogger logger, string conversationKey, string messageId, int attempt);
+
+    [LoggerMessage(LogLevel.Error, "Gave up on message {MessageId} in {ConversationKey}: the session kept changing for {Attempts} attempts")]
+    public static partial void GaveUp(this ILogger logger, string messageId, string conversationKey, int attempts);
+
+    [LoggerMessage(LogLevel.Debug, "Message {MessageId} in {ConversationKey}: {Outcome}, {ReplyCount} replies, {EffectCount} effects")]
+    public static partial void TurnDone(this ILogger logger, string messageId, string conversationKey, ChatFeedback.Dialogs.TurnOutcome outcome, int replyCount, int effectCount);
+
+    [LoggerMessage(LogLevel.Error, "No channel adapter for {ChannelId}; {ReplyCount} replies to {ConversationKey} were not sent")]
+    public static partial void NoChannel(this ILogger logger, string channelId, int replyCount, string conversationKey);
+
+    [LoggerMessage(LogLevel.Error, "Sending a reply to {ConversationKey} (after message {MessageId}) failed")]
+    public static partial void SendFailed(this ILogger logger, Exception exception, string conversationKey, string messageId);
+
+    [LoggerMessage(LogLevel.Warning, "Reply to {ConversationKey} (after message {MessageId}) not delivered: {Status} {Detail}")]
+    public static partial void NotDelivered(this ILogger logger, string conversationKey, string messageId, SendStatus status, string? detail);
+}

@@ -1,0 +1,78 @@
+using Microsoft.Extensions.Options;
+
+namespace ChatFeedback.Bot.Flows;
+
+/// <summary>Where the flow files are: <c>Flows:Path</c>.</summary>
+public sealed class FlowsOptions
+{
+    public const string SectionName = "Flows";
+
+    public const string DefaultPath = "dialogs/flows";
+
+    /// <summary>
+    /// The folder of flow files. A relative path is looked up in the current directory, then next to the executable;
+    /// the default also in the nearest parent folder that has it (the repository when started by <c>dotnet run</c>).
+    /// </summary>
+    public string Path { get; set; } = DefaultPath;
+}
+
+/// <summary>Turns the configured flow folder into a directory that exists, or says where it looked.</summary>
+public static class FlowDirectory
+{
+    /// <summary>The folder the build copies <c>dialogs/flows</c> into, next to the executable.</summary>
+    public static string Bundled => System.IO.Path.Combine(AppContext.BaseDirectory, "flows");
+
+    /// <summary>The places a configured path may point to, in the order they are tried.</summary>
+    public static IReadOnlyList<string> Candidates(string configured)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(configured);
+        if (System.IO.Path.IsPathRooted(configured))
+        {
+            return [System.IO.Path.GetFullPath(configured)];
+        }
+
+        var candidates = new List<string> { System.IO.Path.GetFullPath(configured) };
+        if (!IsDefault(configured))
+        {
+            candidates.Add(System.IO.Path.GetFullPath(System.IO.Path.Combine(AppContext.BaseDirectory, configured)));
+            return candidates;
+        }
+
+        // `dotnet run` starts in the project folder: prefer the repository's own flows (the files being edited)
+        // over the build's copy, which keeps files deleted from the source.
+        for (var dir = Directory.GetParent(candidates[0]); dir is not null; dir = dir.Parent)
+        {
+            var inAncestor = System.IO.Path.Combine(dir.FullName, configured);
+            if (!string.Equals(inAncestor, candidates[0], StringComparison.Ordinal) && Directory.Exists(inAncestor))
+            {
+                candidates.Add(inAncestor);
+                break;
+            }
+        }
+
+        // Published, or run from bin/: the default folder travels with the build as flows/.
+        candidates.Add(Bundled);
+        return candidates;
+    }
+
+    /// <summary>The first existing candidate, or null.</summary>
+    public static string? Resolve(string configured) => Candidates(configured).FirstOrDefault(Directory.Exists);
+
+    private static bool IsDefault(string configured) =>
+        string.Equals(configured.Replace('\\', '/').TrimEnd('/'), FlowsOptions.DefaultPath, StringComparison.Ordinal);
+}
+
+internal sealed class FlowsOptionsValidator : IValidateOptions<FlowsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, FlowsOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(options.Path))
+        {
+            return ValidateOptionsResult.Fail($"{FlowsOptions.SectionName}:Path must name the folder of flow files (default '{FlowsOptions.DefaultPath}').");
+        }
+
+        return FlowDirectory.Resolve(options.Path) is null
+            ? ValidateOptionsResult.Fail($"{FlowsOptions.SectionName}:Path: the folder '{options.Path}' does not exist (looked in {string.Join(", ", FlowDirectory.Candidates(options.Path))}).")
+            : ValidateOptionsResult.Success;
+    }
+}

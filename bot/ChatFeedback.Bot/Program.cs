@@ -1,0 +1,38 @@
+using ChatFeedback.Adapters.WebChat;
+using ChatFeedback.Bot.Conversations;
+using ChatFeedback.Bot.Effects;
+using ChatFeedback.Bot.Flows;
+using ChatFeedback.Bot.Health;
+using ChatFeedback.Bot.Sessions;
+
+// `flows validate|simulate|test`: the flow tools run instead of the web host.
+if (FlowsCli.IsCommand(args))
+{
+    return new FlowsCli(Console.In, Console.Out, Console.Error, TimeProvider.System) { EchoInput = Console.IsInputRedirected }.Run(args);
+}
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddProblemDetails();
+builder.AddFlows();
+builder.AddSessions();
+builder.AddEffects();
+builder.AddConversations();
+builder.AddHealth();
+builder.Services.AddWebChat(builder.Configuration);
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseDefaultFiles();
+app.UseStaticFiles();
+
+app.MapHealth();
+app.MapWebChat();
+
+await app.RunAsync();
+return 0;
+
+/// <summary>The web host's entry point; public so <c>WebApplicationFactory&lt;Program&gt;</c> can start it in tests.</summary>
+public partial class Program;

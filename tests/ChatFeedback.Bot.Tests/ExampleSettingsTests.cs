@@ -1,0 +1,67 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
+using ChatFeedback.Adapters.WebChat;
+using ChatFeedback.Bot.Conversations;
+using ChatFeedback.Bot.Flows;
+using ChatFeedback.Bot.Sessions;
+using ChatFeedback.Bot.Tests.Support;
+using Microsoft.Extensions.Configuration;
+
+namespace ChatFeedback.Bot.Tests;
+
+/// <summary>appsettings.example.json documents every key the service reads, each with a comment, and is valid as it stands.</summary>
+public sealed partial class ExampleSettingsTests
+{
+    private static readonly string ExampleFile = Path.Combine(RepoPaths.Root, "appsettings.example.json");
+
+    private static readonly (string Section, Type Options)[] OptionsClasses =
+    [
+        (FlowsOptions.SectionName, typeof(FlowsOptions)),
+        (SessionsOptions.SectionName, typeof(SessionsOptions)),
+        (TurnsOptions.SectionName, typeof(TurnsOptions)),
+        (WebChatOptions.SectionName, typeof(WebChatOptions)),
+    ];
+
+    public static TheoryData<string> OptionKeys() => new(
+        OptionsClasses.SelectMany(o => o.Options.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.CanWrite)
+            .Select(p => $"{o.Section}:{p.Name}")));
+
+    [Theory]
+    [MemberData(nameof(OptionKeys))]
+    public void EveryOptionKeyIsInTheExampleSettings(string key)
+    {
+        var configuration = new ConfigurationBuilder().AddJsonFile(ExampleFile).Build();
+
+        Assert.NotNull(configuration[key]);
+    }
+
+    [Fact]
+    public void EverySettingInTheExampleHasACommentAboveIt()
+    {
+        var lines = File.ReadAllLines(ExampleFile);
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var match = SettingLine().Match(lines[i]);
+            if (match.Success)
+            {
+                Assert.True(i > 0 && lines[i - 1].TrimStart().StartsWith("//", StringComparison.Ordinal), $"line {i + 1}: \"{match.Groups[1].Value}\" has no // comment above it");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task TheServiceStartsWithTheExampleSettings()
+    {
+        await using var factory = new BotFactory(configure: builder => builder.AddJsonFile(ExampleFile));
+        using var client = factory.CreateClient();
+
+        using var response = await client.GetAsync(new Uri("/health", UriKind.Relative), TestContext.Current.CancellationToken);
+
+        Assert.True(response.IsSuccessStatusCode);
+    }
+
+    // A key with a scalar value (not an object): "Name": value
+    [GeneratedRegex("""^\s*"([^"]+)"\s*:\s*[^{\s]""")]
+    private static partial Regex SettingLine();
+}

@@ -1,0 +1,32 @@
+using ChatFeedback.Adapters;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ChatFeedback.Bot.Tests.Support;
+
+/// <summary>The real service in memory, with the repository's flows, a recording test channel and a fake clock.</summary>
+internal sealed class BotFactory(string? flowsPath = null, Action<IConfigurationBuilder>? configure = null) : WebApplicationFactory<Program>
+{
+    public RecordingChannelAdapter Channel { get; } = new();
+
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2025, 3, 14, 9, 0, 0, TimeSpan.Zero));
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        if (configure is not null)
+        {
+            builder.ConfigureAppConfiguration((_, configuration) => configure(configuration));
+        }
+
+        builder.UseSetting("Flows:Path", flowsPath ?? RepoPaths.Flows);
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<IChannelAdapter>(Channel);
+            services.AddSingleton<TimeProvider>(Time);
+        });
+    }
+}
