@@ -1,0 +1,189 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Telegram.Bot;
+using Telegram.Bot.Types;
+
+namespace ChatFeedback.Adapters.Telegram;
+
+/// <summary>
+/// The Telegram webhook, <c>POST /api/telegram</c>: checks the secret header, maps the update, queues it and
+/// answers at once. Anything that parses is acknowledged with 200, even when ignored, or Telegram redelivers it
+/// for ever; only a full queue gets 503, so that Telegram tries again later.
+/// </summary>
+public static class TelegramEndpoints
+{
+    public const string Route = "/api/telegram";
+    public const string SecretHeader = "X-Telegram-Bot-Api-Secret-Token";
+
+    private const string LogCategory = "ChatFeedback.Adapters.Telegram.TelegramEndpoints";
+
+    public static IEndpointRouteBuilder MapTelegram(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var services = endpoints.ServiceProvider;
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(LogCategory);
+        if (services.GetService<TelegramChannelMarker>() is null)
+        {
+            logger.ChannelOff();
+            return endpoints;
+        }
+
+        if (services.GetRequiredService<IOptions<TelegramOptions>>().Value.Mode != TelegramMode.Webhook)
+        {
+            logger.WebhookRouteNotMapped(Route);
+            return endpoints;
+        }
+
+        var group = endpoints.MapGroup(Route)
+            .WithTags("Telegram")
+            .AddEndpointFilter(RequireSecretAsync);
+        group.MapPost("", ReceiveUpdateAsync).WithName("TelegramWebhook");
+        return endpoints;
+    }
+
+    /// <summary>Authenticates the call: Telegram echoes the secret given to <c>setWebhook</c> in a header.</summary>
+    private static async ValueTask<object?> RequireSecretAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var expected = http.RequestServices.GetRequiredService<IOptions<TelegramOptions>>().Value.WebhookSecret;
+        var given = http.Request.Headers[SecretHeader];
+        if (string.IsNullOrEmpty(expected) || given.Count != 1 || !SecretsMatch(given[0], expected))
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status401Unauthorized,
+                title: "Unauthorized",
+                detail: $"The {SecretHeader} header is missing or does not match.");
+        }
+
+        return await next(context);
+    }
+
+    private static async Task<Results<Ok, ProblemHttpResult>> ReceiveUpdateAsync(
+        HttpRequest request,
+        IInboundSink sink,
+        IOptions<TelegramOptions> options,
+        TelegramMetrics metrics,
+        TimeProvider timeProvider,
+        ILoggerFactory loggerFactory,
+        CancellationToken cancellationToken)
+    {
+        var logger = loggerFactory.CreateLogger(LogCategory);
+        var settings = options.Value;
+        var body = await ReadBodyAsync(request, settings.MaxBodyBytes, cancellationToken);
+        if (body is null)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status413PayloadTooLarge,
+                title: "Request body too large",
+                detail: $"The update must not exceed {settings.MaxBodyBytes} bytes.");
+        }
+
+        // Our own deserialisation with the Bot API's settings: the host's JSON options stay untouched, and a bad
+        // body is acknowledged instead of failing binding with a 400 that Telegram would redeliver.
+        Update? update;
+        try
+        {
+            update = JsonSerializer.Deserialize<Update>(body, JsonBotAPI.Options);
+        }
+        catch (JsonException ex)
+        {
+            logger.MalformedUpdate(ex, body.Length);
+            metrics.UpdateIgnored(TelegramMetrics.ReasonMalformed);
+            return TypedResults.Ok();
+        }
+
+        if (update is null)
+        {
+            logger.MalformedUpdate(null, body.Length);
+            metrics.UpdateIgnored(TelegramMetrics.ReasonMalformed);
+            return TypedResults.Ok();
+        }
+
+        var inbound = TelegramUpdateMapper.Map(update, timeProvider.GetUtcNow(), settings.BotUsername);
+        if (inbound is null)
+        {
+            logger.UpdateIgnored(update.Id, update.Type);
+            metrics.UpdateIgnored(TelegramMetrics.ReasonUnsupported);
+            return TypedResults.Ok();
+        }
+
+        EnqueueResult result;
+        try
+        {
+            result = await sink.EnqueueAsync(inbound, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            // Not queued: let Telegram deliver it again rather than lose the customer's message.
+            logger.EnqueueFailed(ex, update.Id);
+            result = EnqueueResult.Rejected;
+        }
+
+        if (result == EnqueueResult.Rejected)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status503ServiceUnavailable,
+                title: "Try again later",
+                detail: "The service cannot take the update now.");
+        }
+
+        return TypedResults.Ok();
+    }
+
+    /// <summary>Compares in constant time; hashing first hides the expected length as well.</summary>
+    private static bool SecretsMatch(string? given, string expected)
+    {
+        if (given is null)
+        {
+            return false;
+        }
+
+        var a = SHA256.HashData(Encoding.UTF8.GetBytes(given));
+        var b = SHA256.HashData(Encoding.UTF8.GetBytes(expected));
+        return CryptographicOperations.FixedTimeEquals(a, b);
+    }
+
+    /// <summary>Reads the body, or returns null once it exceeds <paramref name="limit"/> bytes.</summary>
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > limit)
+        {
+            return null;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        var chunk = ArrayPool<byte>.Shared.Rent(8192);
+        try
+        {
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+            {
+                if (buffer.WrittenCount + read > limit)
+                {
+                    return null;
+                }
+
+                buffer.Write(chunk.AsSpan(0, read));
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+}
