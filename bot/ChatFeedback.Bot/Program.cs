@@ -1,8 +1,12 @@
+using ChatFeedback.Adapters.Telegram;
 using ChatFeedback.Adapters.WebChat;
+using ChatFeedback.Bot.Api;
+using ChatFeedback.Bot.Channels;
 using ChatFeedback.Bot.Conversations;
 using ChatFeedback.Bot.Effects;
 using ChatFeedback.Bot.Flows;
 using ChatFeedback.Bot.Health;
+using ChatFeedback.Bot.Invitations;
 using ChatFeedback.Bot.Sessions;
 
 // `flows validate|simulate|test`: the flow tools run instead of the web host.
@@ -19,7 +23,9 @@ builder.AddSessions();
 builder.AddEffects();
 builder.AddConversations();
 builder.AddHealth();
+builder.AddApiKeys();
 builder.Services.AddWebChat(builder.Configuration);
+builder.AddTelegramChannel();
 
 var app = builder.Build();
 
@@ -30,6 +36,8 @@ app.UseStaticFiles();
 
 app.MapHealth();
 app.MapWebChat();
+app.MapTelegram();
+app.MapSurveyLinks();
 
 await app.RunAsync();
 return 0;

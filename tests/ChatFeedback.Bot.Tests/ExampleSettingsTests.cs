@@ -1,8 +1,10 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
+using ChatFeedback.Adapters.Telegram;
 using ChatFeedback.Adapters.WebChat;
 using ChatFeedback.Bot.Conversations;
 using ChatFeedback.Bot.Flows;
+using ChatFeedback.Bot.Outbound;
 using ChatFeedback.Bot.Sessions;
 using ChatFeedback.Bot.Tests.Support;
 using Microsoft.Extensions.Configuration;
@@ -20,6 +22,9 @@ public sealed partial class ExampleSettingsTests
         (SessionsOptions.SectionName, typeof(SessionsOptions)),
         (TurnsOptions.SectionName, typeof(TurnsOptions)),
         (WebChatOptions.SectionName, typeof(WebChatOptions)),
+        (RedisOptions.SectionName, typeof(RedisOptions)),
+        (OutboundOptions.SectionName, typeof(OutboundOptions)),
+        (TelegramOptions.SectionName, typeof(TelegramOptions)),
     ];
 
     public static TheoryData<string> OptionKeys() => new(

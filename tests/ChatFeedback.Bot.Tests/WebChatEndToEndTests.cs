@@ -1,3 +1,4 @@
+using ChatFeedback.Bot.Conversations;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -84,15 +85,15 @@ public sealed class WebChatEndToEndTests : IAsyncLifetime
         Assert.Equal(2, greeting.Length);
         Assert.Contains("Hello", greeting[0].GetProperty("text").GetString(), StringComparison.Ordinal);
         var menu = greeting[1].GetProperty("question");
-        Assert.Equal("main", menu.GetProperty("id").GetString());
+        Assert.Equal(QuestionKeys.For("menu", "main"), menu.GetProperty("id").GetString());
         Assert.Contains(menu.GetProperty("options").EnumerateArray(), o => o.GetProperty("value").GetString() == "survey");
 
-        Assert.Equal("queued", await PostAsync(conversation, new { id = "m1", button = new { questionId = "main", value = "survey" } }));
+        Assert.Equal("queued", await PostAsync(conversation, new { id = "m1", button = new { questionId = QuestionKeys.For("menu", "main"), value = "survey" } }));
         await WaitForMessagesAsync(conversation.Id, 4);
         var survey = await GetMessagesAsync(conversation, 2);
         Assert.Equal(2, survey.Length);
         var product = survey[1].GetProperty("question");
-        Assert.Equal("product_quality", product.GetProperty("id").GetString());
+        Assert.Equal(QuestionKeys.For("post-purchase-survey", "product_quality"), product.GetProperty("id").GetString());
         Assert.Equal("rating", product.GetProperty("kind").GetString());
         Assert.Equal("Very satisfied", product.GetProperty("options")[0].GetProperty("label").GetString());
 
@@ -100,7 +101,7 @@ public sealed class WebChatEndToEndTests : IAsyncLifetime
         Assert.Equal("duplicate", await PostAsync(conversation, new { id = "m2", text = "very satisfied" }));
         await WaitForMessagesAsync(conversation.Id, 5);
         var next = await GetMessagesAsync(conversation, 4);
-        Assert.Equal("service_experience", Assert.Single(next).GetProperty("question").GetProperty("id").GetString());
+        Assert.Equal(QuestionKeys.For("post-purchase-survey", "service_experience"), Assert.Single(next).GetProperty("question").GetProperty("id").GetString());
     }
 
     [Fact]

@@ -18,7 +18,7 @@ public sealed partial class WebChatBrowserTests(BrowserFixture browser) : IClass
         await chat.PressAsync("service_experience", "4");
         await chat.PressAsync("process_efficiency", "5");
         await chat.PressAsync("brand_trust", "4");
-        await Expect(chat.Page.Locator("[data-testid=question][data-question-id=nps][data-state=active]")).ToBeVisibleAsync();
+        await Expect(chat.Page.Locator($"[data-testid=question][data-question-id='{ChatPage.Key("nps")}'][data-state=active]")).ToBeVisibleAsync();
         await BrowserFixture.SaveScreenshotAsync(chat.Page, "survey-mid-en");
         await chat.PressAsync("nps", "9");
         await chat.PressAsync("effort", "2");
@@ -68,7 +68,7 @@ public sealed partial class WebChatBrowserTests(BrowserFixture browser) : IClass
         await chat.PressAsync("service_experience", "3");
         await chat.PressAsync("process_efficiency", "4");
         await chat.PressAsync("brand_trust", "5");
-        await Expect(chat.Page.Locator("[data-testid=question][data-question-id=nps][data-state=active]")).ToBeVisibleAsync();
+        await Expect(chat.Page.Locator($"[data-testid=question][data-question-id='{ChatPage.Key("nps")}'][data-state=active]")).ToBeVisibleAsync();
         await BrowserFixture.SaveScreenshotAsync(chat.Page, "survey-mid-zh-CN-mobile");
 
         await chat.Page.ReloadAsync();
@@ -77,7 +77,7 @@ public sealed partial class WebChatBrowserTests(BrowserFixture browser) : IClass
         await Expect(chat.Question("product_quality")).ToHaveAttributeAsync("data-state", "answered");
         await Expect(chat.Log).ToContainTextAsync("您对产品的质量满意吗");
         await chat.PressAsync("nps", "7");
-        await Expect(chat.Page.Locator("[data-testid=question][data-question-id=effort][data-state=active]")).ToBeVisibleAsync();
+        await Expect(chat.Page.Locator($"[data-testid=question][data-question-id='{ChatPage.Key("effort")}'][data-state=active]")).ToBeVisibleAsync();
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public sealed partial class WebChatBrowserTests(BrowserFixture browser) : IClass
         BrowserFixture.RequireChromium();
         var chat = new ChatPage(await browser.NewPageAsync("en-US"));
         await chat.OpenAsync();
-        await Expect(chat.Page.Locator("[data-testid=question][data-question-id=main][data-state=active]")).ToBeVisibleAsync();
+        await Expect(chat.Page.Locator($"[data-testid=question][data-question-id='{ChatPage.Key("main")}'][data-state=active]")).ToBeVisibleAsync();
 
         await chat.Page.GetByTestId("locale-zh-CN").ClickAsync();
 

@@ -1,4 +1,5 @@
 using ChatFeedback.Adapters;
+using ChatFeedback.Bot.Outbound;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -12,6 +13,13 @@ public static class ConversationsExtensions
         builder.Services.AddOptions<TurnsOptions>().BindConfiguration(TurnsOptions.SectionName).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<TurnsOptions>, TurnsOptionsValidator>();
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddOptions<OutboundOptions>().BindConfiguration(OutboundOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<OutboundOptions>, OutboundOptionsValidator>();
+        builder.Services.AddSingleton<ConversationStatus>();
+        builder.Services.AddSingleton<OutboundQueue>();
+
+        // Registered before the turn queue so it stops after it: turns drained at shutdown still get their replies out.
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboundQueue>());
         builder.Services.AddSingleton<TurnProcessor>();
         builder.Services.AddSingleton<TurnQueue>();
         builder.Services.AddSingleton<IInboundSink>(sp => sp.GetRequiredService<TurnQueue>());

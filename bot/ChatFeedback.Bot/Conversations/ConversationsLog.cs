@@ -32,12 +32,9 @@ internal static partial class ConversationsLog
     [LoggerMessage(LogLevel.Debug, "Message {MessageId} in {ConversationKey}: {Outcome}, {ReplyCount} replies, {EffectCount} effects")]
     public static partial void TurnDone(this ILogger logger, string messageId, string conversationKey, ChatFeedback.Dialogs.TurnOutcome outcome, int replyCount, int effectCount);
 
-    [LoggerMessage(LogLevel.Error, "No channel adapter for {ChannelId}; {ReplyCount} replies to {ConversationKey} were not sent")]
-    public static partial void NoChannel(this ILogger logger, string channelId, int replyCount, string conversationKey);
+    [LoggerMessage(LogLevel.Information, "Start token in {ConversationKey} (message {MessageId}) is unknown, expired or used; starting as usual")]
+    public static partial void UnknownStartToken(this ILogger logger, string conversationKey, string messageId);
 
-    [LoggerMessage(LogLevel.Error, "Sending a reply to {ConversationKey} (after message {MessageId}) failed")]
-    public static partial void SendFailed(this ILogger logger, Exception exception, string conversationKey, string messageId);
-
-    [LoggerMessage(LogLevel.Warning, "Reply to {ConversationKey} (after message {MessageId}) not delivered: {Status} {Detail}")]
-    public static partial void NotDelivered(this ILogger logger, string conversationKey, string messageId, SendStatus status, string? detail);
+    [LoggerMessage(LogLevel.Warning, "Acknowledging the press in {ConversationKey} (message {MessageId}) failed")]
+    public static partial void RespondFailed(this ILogger logger, Exception exception, string conversationKey, string messageId);
 }

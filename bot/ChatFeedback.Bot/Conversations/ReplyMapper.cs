@@ -6,21 +6,34 @@ namespace ChatFeedback.Bot.Conversations;
 /// <summary>The one place that knows both dialog and channel types: engine input from inbound messages, outbound messages from replies.</summary>
 public static class ReplyMapper
 {
-    public static OutboundMessage ToOutbound(Reply reply)
+    /// <summary>A reply as a channel message; a question is keyed by <see cref="QuestionKeys"/> within <paramref name="flowId"/>.</summary>
+    public static OutboundMessage ToOutbound(Reply reply, string? flowId)
     {
         ArgumentNullException.ThrowIfNull(reply);
-        return new OutboundMessage(reply.Text, reply.Prompt is { } prompt ? ToQuestion(prompt) : null);
+        return new OutboundMessage(reply.Text, reply.Prompt is { } prompt ? ToQuestion(prompt, flowId) : null);
     }
 
-    public static OutboundQuestion ToQuestion(Prompt prompt)
+    public static OutboundQuestion ToQuestion(Prompt prompt, string? flowId)
     {
         ArgumentNullException.ThrowIfNull(prompt);
         return new OutboundQuestion(
-            prompt.StepId,
+            QuestionKeys.For(flowId ?? string.Empty, prompt.StepId),
             ToKind(prompt.Kind),
             prompt.Options.Select(o => new OutboundOption(o.Value, o.Label)).ToList(),
-            prompt.Optional);
+            prompt.Optional)
+        {
+            SkipLabel = prompt.SkipLabel,
+        };
     }
+
+    /// <summary>
+    /// The open step when the press carries the open question's key; null for a press of any other (older, or
+    /// forged) question, which the engine then answers as stale.
+    /// </summary>
+    private static string? OpenStepPressed(ButtonPress button, DialogState state) =>
+        state is { FlowId: { } flowId, StepId: { } stepId } && string.Equals(button.QuestionId, QuestionKeys.For(flowId, stepId), StringComparison.Ordinal)
+            ? stepId
+            : null;
 
     public static QuestionKind ToKind(PromptKind kind) => kind switch
     {
@@ -42,7 +55,7 @@ public static class ReplyMapper
         return message.Kind switch
         {
             InboundKind.Text => DialogInput.Typed(message.Text ?? string.Empty),
-            InboundKind.Button when message.Button is { } button => DialogInput.Pressed(button.QuestionId, button.Value),
+            InboundKind.Button when message.Button is { } button => DialogInput.Pressed(OpenStepPressed(button, state) ?? string.Empty, button.Value),
             InboundKind.ConversationOpened => state.IsIdle ? DialogInput.Start() : DialogInput.Resume,
             _ => null,
         };

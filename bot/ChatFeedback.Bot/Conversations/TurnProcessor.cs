@@ -1,6 +1,6 @@
-using System.Collections.Frozen;
 using ChatFeedback.Adapters;
 using ChatFeedback.Bot.Effects;
+using ChatFeedback.Bot.Outbound;
 using ChatFeedback.Bot.Sessions;
 using ChatFeedback.Dialogs;
 
@@ -8,113 +8,107 @@ namespace ChatFeedback.Bot.Conversations;
 
 /// <summary>
 /// One turn of one conversation: load the session, run the engine, save with optimistic concurrency, carry out
-/// the effects, then send the replies. The save comes before anything leaves the process, so a failed send never
-/// loses an answer and a conflicting writer never causes a reply or effect twice.
+/// the effects, acknowledge a button press, then queue the replies. The save comes before anything leaves the
+/// process, so a failed send never loses an answer and a conflicting writer never causes a reply or effect twice.
 /// </summary>
-public sealed class TurnProcessor
+public sealed class TurnProcessor(
+    DialogEngine engine,
+    ISessionStore sessions,
+    ISurveyLinkStore links,
+    EffectDispatcher effects,
+    ConversationStatus status,
+    OutboundQueue outbound,
+    IEnumerable<IInteractionResponder> responders,
+    TimeProvider timeProvider,
+    ILogger<TurnProcessor> logger)
 {
     /// <summary>Attempts at load-advance-save before the turn is given up (conflicts only happen with concurrent writers).</summary>
     public const int MaxSaveAttempts = 5;
 
-    private readonly DialogEngine _engine;
-    private readonly ISessionStore _sessions;
-    private readonly EffectDispatcher _effects;
-    private readonly FrozenDictionary<string, IChannelAdapter> _channels;
-    private readonly TimeProvider _timeProvider;
-    private readonly ILogger<TurnProcessor> _logger;
-
-    public TurnProcessor(
-        DialogEngine engine,
-        ISessionStore sessions,
-        EffectDispatcher effects,
-        IEnumerable<IChannelAdapter> channels,
-        TimeProvider timeProvider,
-        ILogger<TurnProcessor> logger)
-    {
-        _engine = engine;
-        _sessions = sessions;
-        _effects = effects;
-        _timeProvider = timeProvider;
-        _logger = logger;
-        _channels = channels
-            .GroupBy(c => c.ChannelId, StringComparer.Ordinal)
-            .ToFrozenDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
-    }
+    private readonly Dictionary<string, IInteractionResponder> _responders = responders
+        .GroupBy(r => r.ChannelId, StringComparer.Ordinal)
+        .ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
 
     public async Task ProcessAsync(InboundMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var key = message.Conversation.Key;
+        switch (message.Kind)
+        {
+            case InboundKind.ChannelLeft:
+                await status.MarkOptedOutAsync(message.Conversation, "the customer blocked or removed the bot", cancellationToken);
+                return;
+            case InboundKind.ConversationMoved when message.MovedTo is { } movedTo:
+                await status.MoveAsync(message.Conversation, movedTo, cancellationToken);
+                return;
+        }
 
+        var link = message.StartToken is { } token ? await links.RedeemAsync(token, cancellationToken) : null;
+        if (message.StartToken is not null && link is null)
+        {
+            logger.UnknownStartToken(message.Conversation.Key, message.MessageId);
+        }
+
+        var key = message.Conversation.Key;
         for (var attempt = 1; attempt <= MaxSaveAttempts; attempt++)
         {
-            var stored = await _sessions.LoadAsync(key, cancellationToken);
-            var state = stored?.State ?? _engine.NewState(message.Locale);
-            var input = ReplyMapper.ToInput(message, state);
+            var stored = await sessions.LoadAsync(key, cancellationToken);
+            var state = stored?.State ?? engine.NewState(link?.Locale ?? message.Locale);
+            var input = link is not null ? DialogInput.Start(link.FlowId) : ReplyMapper.ToInput(message, state);
             if (input is null)
             {
-                _logger.IgnoredEmpty(message.MessageId, key, message.Kind);
+                logger.IgnoredEmpty(message.MessageId, key, message.Kind);
                 return;
             }
 
-            var now = _timeProvider.GetUtcNow();
-            var turn = _engine.Advance(state, input, now);
+            var now = timeProvider.GetUtcNow();
+            var turn = engine.Advance(state, input, now);
             var session = EffectDispatcher.ApplyToSession(
                 new StoredSession(turn.State, message.Conversation, stored?.Version ?? 0, stored?.OptedOut ?? false, now),
                 turn.Effects);
 
-            if (!await _sessions.TrySaveAsync(key, session, stored?.Version ?? 0, cancellationToken))
+            if (!await sessions.TrySaveAsync(key, session, stored?.Version ?? 0, cancellationToken))
             {
-                _logger.SaveConflict(key, message.MessageId, attempt);
+                logger.SaveConflict(key, message.MessageId, attempt);
                 continue;
             }
 
-            _logger.TurnDone(message.MessageId, key, turn.Outcome, turn.Replies.Count, turn.Effects.Count);
-            await _effects.DispatchAsync(new EffectContext(message.Conversation, message.MessageId, turn.State), turn.Effects, cancellationToken);
-            await SendAsync(message, turn.Replies, cancellationToken);
+            logger.TurnDone(message.MessageId, key, turn.Outcome, turn.Replies.Count, turn.Effects.Count);
+            await effects.DispatchAsync(new EffectContext(message.Conversation, message.MessageId, turn.State), turn.Effects, cancellationToken);
+            if (turn.Effects.OfType<EraseData>().Any())
+            {
+                await sessions.DeleteAsync(key, cancellationToken);
+            }
+
+            var replies = await RespondToPressAsync(message, turn, cancellationToken);
+            await outbound.EnqueueAsync(message.Conversation, replies.Select(r => ReplyMapper.ToOutbound(r, turn.State.FlowId)), message.MessageId, cancellationToken);
             return;
         }
 
-        _logger.GaveUp(message.MessageId, key, MaxSaveAttempts);
+        logger.GaveUp(message.MessageId, key, MaxSaveAttempts);
     }
 
-    private async Task SendAsync(InboundMessage message, IReadOnlyList<Reply> replies, CancellationToken cancellationToken)
+    /// <summary>
+    /// Acknowledges a press on channels that want it (Telegram's callback queries). A stale press is answered with
+    /// the notice alone; it changes nothing, so nothing is posted to the chat. Returns the replies still to send.
+    /// </summary>
+    private async Task<IReadOnlyList<Reply>> RespondToPressAsync(InboundMessage message, DialogTurn turn, CancellationToken cancellationToken)
     {
-        if (replies.Count == 0)
+        if (message.Interaction is null || !_responders.TryGetValue(message.Conversation.ChannelId, out var responder))
         {
-            return;
+            return turn.Replies;
         }
 
-        var to = message.Conversation;
-        if (!_channels.TryGetValue(to.ChannelId, out var channel))
+        var stale = turn.Outcome == TurnOutcome.Stale;
+        var outcome = stale ? InteractionOutcome.Stale : turn.Outcome is TurnOutcome.Answered or TurnOutcome.Invalid ? InteractionOutcome.Accepted : InteractionOutcome.Other;
+        try
         {
-            _logger.NoChannel(to.ChannelId, replies.Count, to.Key);
-            return;
+            await responder.RespondAsync(message, outcome, stale ? string.Join(" ", turn.Replies.Select(r => r.Text)) : null, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            logger.RespondFailed(ex, message.Conversation.Key, message.MessageId);
         }
 
-        foreach (var reply in replies)
-        {
-            SendResult result;
-            try
-            {
-                result = await channel.SendAsync(to, ReplyMapper.ToOutbound(reply), cancellationToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                _logger.SendFailed(ex, to.Key, message.MessageId);
-                continue;
-            }
-
-            if (result.Status == SendStatus.Delivered)
-            {
-                continue;
-            }
-
-            _logger.NotDelivered(to.Key, message.MessageId, result.Status, result.Detail);
-            if (result.Status == SendStatus.Unreachable)
-            {
-                return; // the customer blocked us or the conversation is gone: the rest would fail the same way
-            }
-        }
+        return stale ? [] : turn.Replies;
     }
 }

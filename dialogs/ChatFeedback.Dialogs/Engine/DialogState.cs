@@ -14,8 +14,9 @@ public sealed record DialogState
     [JsonPropertyName("sv")]
     public int SchemaVersion { get; init; } = CurrentSchemaVersion;
 
+    /// <summary>The customer's locale, one the flows support. Always set by whoever creates a state (see <see cref="Idle"/>).</summary>
     [JsonPropertyName("l")]
-    public required string Locale { get; init; }
+    public string Locale { get; init; } = string.Empty;
 
     /// <summary>The running flow, or null when idle.</summary>
     [JsonPropertyName("f")]
@@ -65,6 +66,25 @@ public sealed record DialogState
     }
 }
 
-public sealed record StepAnswer(
-    [property: JsonPropertyName("s")] string StepId,
-    [property: JsonPropertyName("v")] string Value);
+/// <summary>One answer: the step it answers and the recorded value.</summary>
+public sealed record StepAnswer
+{
+    // A parameterless constructor for the serializer: a positional record makes it buffer constructor
+    // arguments, which costs an allocation per answer on every read.
+    [JsonConstructor]
+    public StepAnswer()
+    {
+    }
+
+    public StepAnswer(string stepId, string value)
+    {
+        StepId = stepId;
+        Value = value;
+    }
+
+    [JsonPropertyName("s")]
+    public string StepId { get; init; } = string.Empty;
+
+    [JsonPropertyName("v")]
+    public string Value { get; init; } = string.Empty;
+}

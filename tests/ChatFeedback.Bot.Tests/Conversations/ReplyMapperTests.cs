@@ -14,22 +14,23 @@ public sealed class ReplyMapperTests
     [Fact]
     public void ReplyWithAPromptBecomesAQuestionWithItsButtonsInOrder()
     {
-        var reply = new Reply("How satisfied?", new Prompt("product", PromptKind.Rating, [new("5", "Very satisfied"), new("4", "Satisfied")], Optional: true));
+        var reply = new Reply("How satisfied?", new Prompt("product", PromptKind.Rating, [new("5", "Very satisfied"), new("4", "Satisfied")], Optional: true) { SkipLabel = "Skip" });
 
-        var message = ReplyMapper.ToOutbound(reply);
+        var message = ReplyMapper.ToOutbound(reply, "post-purchase-survey");
 
         Assert.Equal("How satisfied?", message.Text);
         Assert.NotNull(message.Question);
-        Assert.Equal("product", message.Question.QuestionId);
+        Assert.Equal(QuestionKeys.For("post-purchase-survey", "product"), message.Question.QuestionId);
         Assert.Equal(QuestionKind.Rating, message.Question.Kind);
         Assert.True(message.Question.Skippable);
+        Assert.Equal("Skip", message.Question.SkipLabel);
         Assert.Equal([new OutboundOption("5", "Very satisfied"), new OutboundOption("4", "Satisfied")], message.Question.Options);
     }
 
     [Fact]
     public void PlainReplyHasNoQuestion()
     {
-        Assert.Null(ReplyMapper.ToOutbound(new Reply("Thanks!")).Question);
+        Assert.Null(ReplyMapper.ToOutbound(new Reply("Thanks!"), "menu").Question);
     }
 
     [Theory]
@@ -51,9 +52,33 @@ public sealed class ReplyMapperTests
     [Fact]
     public void ButtonPressBecomesAPressOfThatQuestion()
     {
-        var input = ReplyMapper.ToInput(InboundMessage.FromButton("1", To, new ButtonPress("product", "4"), "en", At), Running);
+        var key = QuestionKeys.For("post-purchase-survey", "product");
+
+        var input = ReplyMapper.ToInput(InboundMessage.FromButton("1", To, new ButtonPress(key, "4"), "en", At), Running);
 
         Assert.Equal(DialogInput.Pressed("product", "4"), input);
+    }
+
+    [Theory]
+    [InlineData("product")]
+    [InlineData("AAAAAAAAAAA")]
+    [InlineData("")]
+    public void PressOfAnyOtherQuestionKeyIsNoPressOfTheOpenStep(string questionId)
+    {
+        var input = ReplyMapper.ToInput(InboundMessage.FromButton("1", To, new ButtonPress(questionId, "4"), "en", At), Running);
+
+        Assert.Equal(DialogInput.Pressed(string.Empty, "4"), input);
+    }
+
+    [Fact]
+    public void QuestionKeysAreShortStableAndFitACallbackPayload()
+    {
+        var key = QuestionKeys.For("post-purchase-survey", "product_quality");
+
+        Assert.Equal(key, QuestionKeys.For("post-purchase-survey", "product_quality"));
+        Assert.NotEqual(key, QuestionKeys.For("follow-up", "product_quality"));
+        Assert.Equal(QuestionKeys.Length, key.Length);
+        Assert.DoesNotContain(':', key);
     }
 
     [Fact]

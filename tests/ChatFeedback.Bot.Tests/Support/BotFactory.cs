@@ -15,6 +15,21 @@ internal sealed class BotFactory(string? flowsPath = null, Action<IConfiguration
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2025, 3, 14, 9, 0, 0, TimeSpan.Zero));
 
+    /// <summary>
+    /// Moves the service's clock on, a second at a time, until <paramref name="done"/> completes: for waits the
+    /// service makes on its clock (retry backoff) that the test cannot see start.
+    /// </summary>
+    public async Task AdvanceUntilAsync(Task done, int maxSeconds = 600)
+    {
+        for (var i = 0; i < maxSeconds && !done.IsCompleted; i++)
+        {
+            Time.Advance(TimeSpan.FromSeconds(1));
+            await Task.WhenAny(done, Task.Delay(TimeSpan.FromMilliseconds(20), TestContext.Current.CancellationToken));
+        }
+
+        await done;
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         if (configure is not null)

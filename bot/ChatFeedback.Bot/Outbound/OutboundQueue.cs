@@ -1,0 +1,190 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+using System.Threading.Channels;
+using ChatFeedback.Adapters;
+using ChatFeedback.Bot.Conversations;
+using Microsoft.Extensions.Options;
+
+namespace ChatFeedback.Bot.Outbound;
+
+/// <summary>One message waiting to go out, and the inbound message it answers (for logs).</summary>
+public sealed record OutboundItem(ConversationAddress To, OutboundMessage Message, string CausedBy, DateTimeOffset EnqueuedAt);
+
+/// <summary>
+/// Sends replies without holding a turn (or a webhook request) while a channel throttles: messages are routed by
+/// conversation to one of <see cref="OutboundOptions.Workers"/> senders, so each conversation's messages leave in
+/// order; each sender keeps to the channel's token buckets, retries what the channel calls retryable (after its
+/// Retry-After, else with jittered backoff), records a blocked customer as opted out and follows a moved conversation.
+/// </summary>
+[SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix", Justification = "It is a queue: turns enqueue replies, senders dequeue them.")]
+public sealed class OutboundQueue : BackgroundService
+{
+    private readonly Channel<OutboundItem>[] _partitions;
+    private readonly Dictionary<string, IChannelAdapter> _channels;
+    private readonly ConcurrentDictionary<string, ChannelThrottle> _throttles = new(StringComparer.Ordinal);
+    private readonly ConversationStatus _status;
+    private readonly OutboundOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<OutboundQueue> _logger;
+
+    // Cancelled only when the host's shutdown timeout runs out: until then queued messages are still sent.
+    private readonly CancellationTokenSource _abort = new();
+
+    public OutboundQueue(IOptions<OutboundOptions> options, IEnumerable<IChannelAdapter> channels, ConversationStatus status, TimeProvider timeProvider, ILogger<OutboundQueue> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options.Value;
+        _status = status;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _channels = channels.GroupBy(c => c.ChannelId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
+        _partitions = new Channel<OutboundItem>[_options.Workers];
+        for (var i = 0; i < _partitions.Length; i++)
+        {
+            _partitions[i] = Channel.CreateBounded<OutboundItem>(new BoundedChannelOptions(_options.QueueCapacity)
+            {
+                FullMode = BoundedChannelFullMode.Wait,
+                SingleReader = true,
+            });
+        }
+    }
+
+    /// <summary>Queues <paramref name="messages"/> for <paramref name="to"/>, in order; waits only while the queue is full.</summary>
+    public async ValueTask EnqueueAsync(ConversationAddress to, IEnumerable<OutboundMessage> messages, string causedBy, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(to);
+        ArgumentNullException.ThrowIfNull(messages);
+        var writer = _partitions[(int)((uint)StringComparer.Ordinal.GetHashCode(to.Key) % (uint)_partitions.Length)].Writer;
+        var now = _timeProvider.GetUtcNow();
+        foreach (var message in messages)
+        {
+            await writer.WriteAsync(new OutboundItem(to, message, causedBy, now), cancellationToken);
+        }
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(_partitions.Select(partition => DrainAsync(partition.Reader, _abort.Token)));
+
+    /// <summary>Refuses new messages, sends what is queued, and gives up on the rest when the host's shutdown time runs out.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        foreach (var partition in _partitions)
+        {
+            partition.Writer.TryComplete();
+        }
+
+        using (cancellationToken.Register(_abort.Cancel))
+        {
+            await base.StopAsync(cancellationToken);
+        }
+
+        foreach (var throttle in _throttles.Values)
+        {
+            await throttle.DisposeAsync();
+        }
+    }
+
+    public override void Dispose()
+    {
+        _abort.Dispose();
+        base.Dispose();
+    }
+
+    private async Task DrainAsync(ChannelReader<OutboundItem> reader, CancellationToken stoppingToken)
+    {
+        // Conversations found unreachable: their messages queued before that are dropped, later ones tried again.
+        var unreachableSince = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        await foreach (var item in reader.ReadAllAsync(CancellationToken.None))
+        {
+            if (unreachableSince.TryGetValue(item.To.Key, out var since) && item.EnqueuedAt <= since)
+            {
+                _logger.LogDebug("Dropped a message to unreachable {ConversationKey} (answering {MessageId})", item.To.Key, item.CausedBy);
+                continue;
+            }
+
+            try
+            {
+                if (!await SendAsync(item, stoppingToken))
+                {
+                    if (unreachableSince.Count > 10_000)
+                    {
+                        unreachableSince.Clear();
+                    }
+
+                    unreachableSince[item.To.Key] = _timeProvider.GetUtcNow();
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                _logger.LogWarning("Shutting down with a message to {ConversationKey} unsent (answering {MessageId})", item.To.Key, item.CausedBy);
+            }
+            catch (Exception ex)
+            {
+                _logger.LogError(ex, "Sending to {ConversationKey} failed (answering {MessageId})", item.To.Key, item.CausedBy);
+            }
+        }
+    }
+
+    /// <summary>Sends one message with retries; false when the conversation turned out to be unreachable.</summary>
+    private async Task<bool> SendAsync(OutboundItem item, CancellationToken stoppingToken)
+    {
+        var to = item.To;
+        if (!_channels.TryGetValue(to.ChannelId, out var channel))
+        {
+            _logger.LogError("No channel adapter for {ChannelId}; message to {ConversationKey} dropped", to.ChannelId, to.Key);
+            return true;
+        }
+
+        var throttle = _throttles.GetOrAdd(to.ChannelId, _ => new ChannelThrottle(channel.Limits));
+        for (var attempt = 1; ; attempt++)
+        {
+            await throttle.AcquireAsync(to, stoppingToken);
+            SendResult result;
+            try
+            {
+                result = await channel.SendAsync(to, item.Message, stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                _logger.LogWarning(ex, "Send to {ConversationKey} threw on try {Attempt}", to.Key, attempt);
+                result = SendResult.Retry(null, ex.GetType().Name);
+            }
+
+            switch (result.Status)
+            {
+                case SendStatus.Delivered:
+                    return true;
+                case SendStatus.Failed:
+                    _logger.LogError("The channel refused a message to {ConversationKey} (answering {MessageId}): {Detail}", to.Key, item.CausedBy, result.Detail);
+                    return true;
+                case SendStatus.Unreachable:
+                    _logger.LogWarning("{ConversationKey} is unreachable: {Detail}", to.Key, result.Detail);
+                    await _status.MarkOptedOutAsync(to, result.Detail ?? "unreachable", stoppingToken);
+                    return false;
+                case SendStatus.Moved when result.MovedTo is { } movedTo && attempt < _options.MaxAttempts:
+                    to = await _status.MoveAsync(to, movedTo, stoppingToken);
+                    continue;
+                case SendStatus.Retryable when attempt < _options.MaxAttempts:
+                    var wait = Backoff(result.RetryAfter, attempt);
+                    _logger.LogInformation("Send to {ConversationKey} throttled or failed ({Detail}); try {Attempt} again in {Wait}", to.Key, result.Detail, attempt + 1, wait);
+                    await Task.Delay(wait, _timeProvider, stoppingToken);
+                    continue;
+                default:
+                    _logger.LogError("Gave up on a message to {ConversationKey} (answering {MessageId}) after {Attempts} tries: {Detail}", to.Key, item.CausedBy, attempt, result.Detail);
+                    return true;
+            }
+        }
+    }
+
+    /// <summary>The channel's Retry-After when given, else exponential backoff with full jitter; capped either way.</summary>
+    private TimeSpan Backoff(TimeSpan? retryAfter, int attempt)
+    {
+        if (retryAfter is { } after && after > TimeSpan.Zero)
+        {
+            return after < _options.MaxBackoff ? after : _options.MaxBackoff;
+        }
+
+        var ceiling = Math.Min(_options.MaxBackoff.Ticks, _options.InitialBackoff.Ticks * (1L << Math.Min(attempt - 1, 20)));
+        return TimeSpan.FromTicks((long)(ceiling * (0.5 + (Random.Shared.NextDouble() / 2))));
+    }
+}

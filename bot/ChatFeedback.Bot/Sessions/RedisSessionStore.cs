@@ -1,0 +1,83 @@
+using System.Text.Json;
+using ChatFeedback.Dialogs;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace ChatFeedback.Bot.Sessions;
+
+/// <summary>
+/// Sessions in Redis, shared by every instance: one hash per conversation at <see cref="RedisKeys.Session"/> with
+/// fields <c>v</c> (version), <c>s</c> (<see cref="DialogStateSerializer"/> JSON) and <c>m</c> (address, opt-out,
+/// updated-at as JSON). The key expires <see cref="SessionsOptions.IdleTimeout"/> after the last save.
+/// Load is one HMGET; save is one EVALSHA (EVAL the first time on a connection) that compares the version and writes atomically.
+/// </summary>
+public sealed class RedisSessionStore(IConnectionMultiplexer connection, RedisKeys keys, IOptions<SessionsOptions> options) : ISessionStore
+{
+    private static readonly RedisValue VersionField = "v";
+    private static readonly RedisValue StateField = "s";
+    private static readonly RedisValue MetadataField = "m";
+    private static readonly RedisValue[] AllFields = [VersionField, StateField, MetadataField];
+
+    // Compare-and-set in one round trip: a missing hash counts as version 0. The field names match the constants above.
+    private static readonly LuaScript SaveScript = LuaScript.Prepare("""
+        local current = redis.call('HGET', @Key, 'v')
+        if (current and tonumber(current) or 0) ~= tonumber(@Expected) then
+          return 0
+        end
+        redis.call('HSET', @Key, 'v', @Version, 's', @State, 'm', @Metadata)
+        redis.call('PEXPIRE', @Key, @TtlMilliseconds)
+        return 1
+        """);
+
+    private readonly long _idleTimeoutMilliseconds = (long)options.Value.IdleTimeout.TotalMilliseconds;
+
+    public async Task<StoredSession?> LoadAsync(string conversationKey, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(conversationKey);
+        var values = await connection.GetDatabase().HashGetAsync(keys.Session(conversationKey), AllFields).WaitAsync(cancellationToken);
+        if (values[0].IsNull)
+        {
+            return null;
+        }
+
+        if (values[1].IsNull || values[2].IsNull)
+        {
+            throw new InvalidDataException($"The Redis session {keys.Session(conversationKey)} is incomplete (fields v, s and m are expected).");
+        }
+
+        var metadata = JsonSerializer.Deserialize((byte[])values[2]!, RedisJsonContext.Default.SessionMetadata)
+            ?? throw new InvalidDataException($"The Redis session {keys.Session(conversationKey)} has empty metadata.");
+        return new StoredSession(
+            DialogStateSerializer.Deserialize((byte[])values[1]!),
+            metadata.Address,
+            (long)values[0],
+            metadata.OptedOut,
+            metadata.UpdatedAt);
+    }
+
+    public async Task<bool> TrySaveAsync(string conversationKey, StoredSession session, long expectedVersion, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(conversationKey);
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentOutOfRangeException.ThrowIfNegative(expectedVersion);
+
+        var parameters = new SaveParameters(
+            keys.Session(conversationKey),
+            expectedVersion,
+            expectedVersion + 1,
+            DialogStateSerializer.Serialize(session.State),
+            JsonSerializer.SerializeToUtf8Bytes(new SessionMetadata(session.Address, session.OptedOut, session.UpdatedAt), RedisJsonContext.Default.SessionMetadata),
+            _idleTimeoutMilliseconds);
+        var result = await connection.GetDatabase().ScriptEvaluateAsync(SaveScript, parameters).WaitAsync(cancellationToken);
+        return (int)result == 1;
+    }
+
+    public async Task DeleteAsync(string conversationKey, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(conversationKey);
+        await connection.GetDatabase().KeyDeleteAsync(keys.Session(conversationKey)).WaitAsync(cancellationToken);
+    }
+
+    // LuaScript binds @Key, @Expected… to these properties by name (RedisKey → KEYS[], the rest → ARGV[]).
+    private sealed record SaveParameters(RedisKey Key, long Expected, long Version, byte[] State, byte[] Metadata, long TtlMilliseconds);
+}

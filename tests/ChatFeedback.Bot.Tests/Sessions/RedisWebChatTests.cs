@@ -1,0 +1,76 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ChatFeedback.Adapters.WebChat;
+using ChatFeedback.Bot.Conversations;
+using ChatFeedback.Bot.Tests.Support;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ChatFeedback.Bot.Tests.Sessions;
+
+/// <summary>A web chat conversation through the real host with its session and dedupe in Redis.</summary>
+[Collection(RedisTestGroup.Name)]
+public sealed class RedisWebChatTests(RedisServerFixture redis)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task ConversationKeepsItsSessionInRedisAndDropsARedeliveredMessage()
+    {
+        var keys = RedisServerFixture.NewKeys();
+        await using var factory = new BotFactory(configure: configuration => configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Redis:ConnectionString"] = redis.ConnectionString,
+            ["Redis:KeyPrefix"] = keys.Prefix,
+        }));
+        using var client = factory.CreateClient();
+
+        using var opened = await client.PostAsJsonAsync("/api/webchat/conversations", new { locale = "en" }, Ct);
+        Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
+        using var conversation = JsonDocument.Parse(await opened.Content.ReadAsStringAsync(Ct));
+        var id = conversation.RootElement.GetProperty("conversationId").GetString()!;
+        var token = conversation.RootElement.GetProperty("token").GetString()!;
+        await WaitForMessagesAsync(factory, id, 2);
+
+        var choice = new { id = "m1", button = new { questionId = QuestionKeys.For("menu", "main"), value = "survey" } };
+        Assert.Equal("queued", await PostAsync(client, id, token, choice));
+        Assert.Equal("duplicate", await PostAsync(client, id, token, choice));
+        await WaitForMessagesAsync(factory, id, 4);
+
+        var database = redis.Connection.GetDatabase();
+        var server = redis.Connection.GetServers()[0];
+        var sessionKey = Assert.Single(await server.KeysAsync(pattern: $"{keys.Prefix}session:*").ToArrayAsync(Ct));
+        Assert.EndsWith(id, (string?)sessionKey, StringComparison.Ordinal);
+        Assert.NotNull(await database.KeyTimeToLiveAsync(sessionKey));
+        Assert.True((long)await database.HashGetAsync(sessionKey, "v") >= 1);
+        var dedupeKeys = await server.KeysAsync(pattern: $"{keys.Prefix}dedupe:*").ToArrayAsync(Ct);
+        Assert.Contains(dedupeKeys, key => ((string?)key)!.EndsWith("/m1", StringComparison.Ordinal));
+        Assert.All(dedupeKeys, key => Assert.NotNull(database.KeyTimeToLive(key)));
+    }
+
+    private static async Task<string> PostAsync(HttpClient client, string conversationId, string token, object body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/webchat/conversations/{conversationId}/messages") { Content = JsonContent.Create(body) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await client.SendAsync(request, Ct);
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(Ct)}");
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
+        return json.RootElement.GetProperty("status").GetString()!;
+    }
+
+    private static async Task WaitForMessagesAsync(BotFactory factory, string conversationId, int count)
+    {
+        var store = factory.Services.GetRequiredService<IWebChatTranscriptStore>();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        await foreach (var entry in store.WatchAsync(conversationId, 0, timeout.Token))
+        {
+            if (entry.Seq >= count)
+            {
+                return;
+            }
+        }
+    }
+}
