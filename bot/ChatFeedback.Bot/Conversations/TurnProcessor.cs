@@ -62,6 +62,13 @@ public sealed class TurnProcessor(
 
             var now = timeProvider.GetUtcNow();
             var turn = engine.Advance(state, input, now);
+            if (turn.Outcome == TurnOutcome.Stale && turn.Effects.Count == 0 && stored is not null)
+            {
+                // A press of an old question changes nothing, so nothing is written (no version bump, no conflicts).
+                await ReplyAsync(message, turn, cancellationToken);
+                return;
+            }
+
             var session = EffectDispatcher.ApplyToSession(
                 new StoredSession(turn.State, message.Conversation, stored?.Version ?? 0, stored?.OptedOut ?? false, now),
                 turn.Effects);
@@ -79,12 +86,18 @@ public sealed class TurnProcessor(
                 await sessions.DeleteAsync(key, cancellationToken);
             }
 
-            var replies = await RespondToPressAsync(message, turn, cancellationToken);
-            await outbound.EnqueueAsync(message.Conversation, replies.Select(r => ReplyMapper.ToOutbound(r, turn.State.FlowId)), message.MessageId, cancellationToken);
+            await ReplyAsync(message, turn, cancellationToken);
             return;
         }
 
         logger.GaveUp(message.MessageId, key, MaxSaveAttempts);
+    }
+
+    /// <summary>Answers the press, if any, then queues the replies for the channel.</summary>
+    private async Task ReplyAsync(InboundMessage message, DialogTurn turn, CancellationToken cancellationToken)
+    {
+        var replies = await RespondToPressAsync(message, turn, cancellationToken);
+        await outbound.EnqueueAsync(message.Conversation, replies.Select(r => ReplyMapper.ToOutbound(r, turn.State.FlowId)), message.MessageId, cancellationToken);
     }
 
     /// <summary>

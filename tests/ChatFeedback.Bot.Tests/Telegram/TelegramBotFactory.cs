@@ -1,0 +1,119 @@
+using System.Collections.Concurrent;
+using ChatFeedback.Bot.Tests.Support;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ChatFeedback.Bot.Tests.Telegram;
+
+/// <summary>
+/// The real service in memory with the Telegram channel on, pointed at <see cref="BotApiStub"/>: webhook mode by
+/// default, the repository's flows, a fake clock, and send limits raised so fast conversations are not throttled.
+/// </summary>
+internal sealed class TelegramBotFactory : WebApplicationFactory<Program>
+{
+    public const string Secret = "s3cret_Token-1";
+    public const string ApiKey = "test-api-key-0123456789abcdefgh";
+    public const string WebhookUrl = "https://bot.example.test/api/telegram";
+
+    private readonly Dictionary<string, string?> _settings;
+
+    public TelegramBotFactory(BotApiStub api, IReadOnlyDictionary<string, string?>? overrides = null, FakeTimeProvider? time = null)
+    {
+        Time = time ?? new FakeTimeProvider(new DateTimeOffset(2025, 3, 14, 9, 0, 0, TimeSpan.Zero));
+        _settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["Flows:Path"] = RepoPaths.Flows,
+            ["Telegram:BotToken"] = BotApiStub.Token,
+            ["Telegram:ApiBaseUrl"] = api.Url,
+            ["Telegram:Mode"] = "Webhook",
+            ["Telegram:WebhookUrl"] = WebhookUrl,
+            ["Telegram:WebhookSecret"] = Secret,
+            ["Telegram:PerChatPerSecond"] = "1000",
+            ["Telegram:PerChatBurst"] = "1000",
+            ["Telegram:GlobalPerSecond"] = "1000",
+            ["Telegram:GlobalBurst"] = "1000",
+            ["Api:Keys:0"] = ApiKey,
+        };
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            _settings[key] = value;
+        }
+    }
+
+    public FakeTimeProvider Time { get; }
+
+    /// <summary>The ids of the messages the host's turn processor finished, in the order it finished them.</summary>
+    public TurnRecorder Turns { get; } = new();
+
+    public T Get<T>()
+        where T : notnull => Services.GetRequiredService<T>();
+
+    /// <summary>
+    /// Moves the service's clock on, a second at a time, until <paramref name="done"/> completes: for waits the
+    /// service makes on its clock (retry backoff) that the test cannot see start.
+    /// </summary>
+    public async Task AdvanceUntilAsync(Task done, int maxSeconds = 600)
+    {
+        for (var i = 0; i < maxSeconds && !done.IsCompleted; i++)
+        {
+            Time.Advance(TimeSpan.FromSeconds(1));
+            await Task.WhenAny(done, Task.Delay(TimeSpan.FromMilliseconds(20), TestContext.Current.CancellationToken));
+        }
+
+        await done;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        // UseSetting rather than ConfigureAppConfiguration: AddTelegram reads its section while Program runs.
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Time);
+            services.AddSingleton<ILoggerProvider>(Turns);
+            services.Configure<LoggerFilterOptions>(options => options.AddFilter<TurnRecorder>(TurnRecorder.Category, LogLevel.Debug));
+        });
+    }
+}
+
+/// <summary>
+/// Reads the turn processor's "turn done" log event: the order in which the host processed messages, which is
+/// what replies must follow. A log provider, so nothing in the pipeline is replaced.
+/// </summary>
+internal sealed class TurnRecorder : ILoggerProvider, ILogger
+{
+    public const string Category = "ChatFeedback.Bot.Conversations.TurnProcessor";
+
+    private readonly ConcurrentQueue<string> _done = new();
+
+    public IReadOnlyList<string> Done => [.. _done];
+
+    public ILogger CreateLogger(string categoryName) => categoryName == Category ? this : NullLogger.Instance;
+
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => true;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        if (eventId.Name == "TurnDone" && state is IReadOnlyList<KeyValuePair<string, object?>> values
+            && values.FirstOrDefault(v => v.Key == "MessageId").Value is string messageId)
+        {
+            _done.Enqueue(messageId);
+        }
+    }
+
+    public void Dispose()
+    {
+    }
+}
