@@ -35,6 +35,4 @@ internal static partial class ConversationsLog
     [LoggerMessage(LogLevel.Information, "Start token in {ConversationKey} (message {MessageId}) is unknown, expired or used; starting as usual")]
     public static partial void UnknownStartToken(this ILogger logger, string conversationKey, string messageId);
 
-    [LoggerMessage(LogLevel.Warning, "Acknowledging the press in {ConversationKey} (message {MessageId}) failed")]
-    public static partial void RespondFailed(this ILogger logger, Exception exception, string conversationKey, string messageId);
 }

@@ -25,9 +25,8 @@ public sealed class TurnProcessor(
     /// <summary>Attempts at load-advance-save before the turn is given up (conflicts only happen with concurrent writers).</summary>
     public const int MaxSaveAttempts = 5;
 
-    private readonly Dictionary<string, IInteractionResponder> _responders = responders
-        .GroupBy(r => r.ChannelId, StringComparer.Ordinal)
-        .ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
+    // Channels whose presses are answered (by the outbound queue, in order with the replies).
+    private readonly HashSet<string> _answersPresses = responders.Select(r => r.ChannelId).ToHashSet(StringComparer.Ordinal);
 
     public async Task ProcessAsync(InboundMessage message, CancellationToken cancellationToken)
     {
@@ -93,35 +92,22 @@ public sealed class TurnProcessor(
         logger.GaveUp(message.MessageId, key, MaxSaveAttempts);
     }
 
-    /// <summary>Answers the press, if any, then queues the replies for the channel.</summary>
+    /// <summary>
+    /// Queues the replies, behind the answer to a button press on channels that want one (Telegram's callback
+    /// queries). A stale press is answered with the notice alone: it changed nothing, so nothing is posted to the chat.
+    /// </summary>
     private async Task ReplyAsync(InboundMessage message, DialogTurn turn, CancellationToken cancellationToken)
     {
-        var replies = await RespondToPressAsync(message, turn, cancellationToken);
-        await outbound.EnqueueAsync(message.Conversation, replies.Select(r => ReplyMapper.ToOutbound(r, turn.State.FlowId)), message.MessageId, cancellationToken);
-    }
-
-    /// <summary>
-    /// Acknowledges a press on channels that want it (Telegram's callback queries). A stale press is answered with
-    /// the notice alone; it changes nothing, so nothing is posted to the chat. Returns the replies still to send.
-    /// </summary>
-    private async Task<IReadOnlyList<Reply>> RespondToPressAsync(InboundMessage message, DialogTurn turn, CancellationToken cancellationToken)
-    {
-        if (message.Interaction is null || !_responders.TryGetValue(message.Conversation.ChannelId, out var responder))
+        var replies = turn.Replies;
+        PressAnswer? press = null;
+        if (message.Interaction is not null && _answersPresses.Contains(message.Conversation.ChannelId))
         {
-            return turn.Replies;
+            var stale = turn.Outcome == TurnOutcome.Stale;
+            var outcome = stale ? InteractionOutcome.Stale : turn.Outcome is TurnOutcome.Answered or TurnOutcome.Invalid ? InteractionOutcome.Accepted : InteractionOutcome.Other;
+            press = new PressAnswer(message, outcome, stale ? string.Join(" ", turn.Replies.Select(r => r.Text)) : null);
+            replies = stale ? [] : turn.Replies;
         }
 
-        var stale = turn.Outcome == TurnOutcome.Stale;
-        var outcome = stale ? InteractionOutcome.Stale : turn.Outcome is TurnOutcome.Answered or TurnOutcome.Invalid ? InteractionOutcome.Accepted : InteractionOutcome.Other;
-        try
-        {
-            await responder.RespondAsync(message, outcome, stale ? string.Join(" ", turn.Replies.Select(r => r.Text)) : null, cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            logger.RespondFailed(ex, message.Conversation.Key, message.MessageId);
-        }
-
-        return stale ? [] : turn.Replies;
+        await outbound.EnqueueAsync(message.Conversation, replies.Select(r => ReplyMapper.ToOutbound(r, turn.State.FlowId)), message.MessageId, cancellationToken, press);
     }
 }

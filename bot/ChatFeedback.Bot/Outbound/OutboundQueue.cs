@@ -7,8 +7,14 @@ using Microsoft.Extensions.Options;
 
 namespace ChatFeedback.Bot.Outbound;
 
-/// <summary>One message waiting to go out, and the inbound message it answers (for logs).</summary>
-public sealed record OutboundItem(ConversationAddress To, OutboundMessage Message, string CausedBy, DateTimeOffset EnqueuedAt);
+/// <summary>One message (or one press acknowledgement) waiting to go out, and the inbound message it answers.</summary>
+public sealed record OutboundItem(ConversationAddress To, OutboundMessage? Message, string CausedBy, DateTimeOffset EnqueuedAt)
+{
+    public PressAnswer? Press { get; init; }
+}
+
+/// <summary>The answer to a button press (Telegram callback query): its outcome and the notice to show, if any.</summary>
+public sealed record PressAnswer(InboundMessage Press, InteractionOutcome Outcome, string? Notice);
 
 /// <summary>
 /// Sends replies without holding a turn (or a webhook request) while a channel throttles: messages are routed by
@@ -21,6 +27,7 @@ public sealed class OutboundQueue : BackgroundService
 {
     private readonly Channel<OutboundItem>[] _partitions;
     private readonly Dictionary<string, IChannelAdapter> _channels;
+    private readonly Dictionary<string, IInteractionResponder> _responders;
     private readonly ConcurrentDictionary<string, ChannelThrottle> _throttles = new(StringComparer.Ordinal);
     private readonly ConversationStatus _status;
     private readonly OutboundOptions _options;
@@ -30,7 +37,13 @@ public sealed class OutboundQueue : BackgroundService
     // Cancelled only when the host's shutdown timeout runs out: until then queued messages are still sent.
     private readonly CancellationTokenSource _abort = new();
 
-    public OutboundQueue(IOptions<OutboundOptions> options, IEnumerable<IChannelAdapter> channels, ConversationStatus status, TimeProvider timeProvider, ILogger<OutboundQueue> logger)
+    public OutboundQueue(
+        IOptions<OutboundOptions> options,
+        IEnumerable<IChannelAdapter> channels,
+        IEnumerable<IInteractionResponder> responders,
+        ConversationStatus status,
+        TimeProvider timeProvider,
+        ILogger<OutboundQueue> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
@@ -38,6 +51,7 @@ public sealed class OutboundQueue : BackgroundService
         _timeProvider = timeProvider;
         _logger = logger;
         _channels = channels.GroupBy(c => c.ChannelId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
+        _responders = responders.GroupBy(r => r.ChannelId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
         _partitions = new Channel<OutboundItem>[_options.Workers];
         for (var i = 0; i < _partitions.Length; i++)
         {
@@ -49,13 +63,21 @@ public sealed class OutboundQueue : BackgroundService
         }
     }
 
-    /// <summary>Queues <paramref name="messages"/> for <paramref name="to"/>, in order; waits only while the queue is full.</summary>
-    public async ValueTask EnqueueAsync(ConversationAddress to, IEnumerable<OutboundMessage> messages, string causedBy, CancellationToken cancellationToken)
+    /// <summary>
+    /// Queues the answer to a press (when given) and then <paramref name="messages"/> for <paramref name="to"/>, in
+    /// order; waits only while the queue is full. Answering presses here keeps slow channel calls off the turn workers.
+    /// </summary>
+    public async ValueTask EnqueueAsync(ConversationAddress to, IEnumerable<OutboundMessage> messages, string causedBy, CancellationToken cancellationToken, PressAnswer? press = null)
     {
         ArgumentNullException.ThrowIfNull(to);
         ArgumentNullException.ThrowIfNull(messages);
         var writer = _partitions[(int)((uint)StringComparer.Ordinal.GetHashCode(to.Key) % (uint)_partitions.Length)].Writer;
         var now = _timeProvider.GetUtcNow();
+        if (press is not null)
+        {
+            await writer.WriteAsync(new OutboundItem(to, null, causedBy, now) { Press = press }, cancellationToken);
+        }
+
         foreach (var message in messages)
         {
             await writer.WriteAsync(new OutboundItem(to, message, causedBy, now), cancellationToken);
@@ -104,7 +126,11 @@ public sealed class OutboundQueue : BackgroundService
 
             try
             {
-                if (!await SendAsync(item, stoppingToken))
+                if (item.Press is { } press)
+                {
+                    await AnswerPressAsync(item, press, stoppingToken);
+                }
+                else if (!await SendAsync(item, stoppingToken))
                 {
                     if (unreachableSince.Count > 10_000)
                     {
@@ -125,6 +151,24 @@ public sealed class OutboundQueue : BackgroundService
         }
     }
 
+    /// <summary>Acknowledges a press once; a press that cannot be answered is logged (the channel times it out itself).</summary>
+    private async Task AnswerPressAsync(OutboundItem item, PressAnswer press, CancellationToken stoppingToken)
+    {
+        if (!_responders.TryGetValue(item.To.ChannelId, out var responder))
+        {
+            return;
+        }
+
+        try
+        {
+            await responder.RespondAsync(press.Press, press.Outcome, press.Notice, stoppingToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            _logger.LogWarning(ex, "Answering the press in {ConversationKey} (message {MessageId}) failed", item.To.Key, item.CausedBy);
+        }
+    }
+
     /// <summary>Sends one message with retries; false when the conversation turned out to be unreachable.</summary>
     private async Task<bool> SendAsync(OutboundItem item, CancellationToken stoppingToken)
     {
@@ -142,7 +186,7 @@ public sealed class OutboundQueue : BackgroundService
             SendResult result;
             try
             {
-                result = await channel.SendAsync(to, item.Message, stoppingToken);
+                result = await channel.SendAsync(to, item.Message!, stoppingToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {

@@ -34,7 +34,9 @@ public sealed class RedisSessionStore(IConnectionMultiplexer connection, RedisKe
     public async Task<StoredSession?> LoadAsync(string conversationKey, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(conversationKey);
-        var values = await connection.GetDatabase().HashGetAsync(keys.Session(conversationKey), AllFields).WaitAsync(cancellationToken);
+        // No WaitAsync on the per-turn calls: the client's own async timeout bounds them, and a cancellable wait
+        // costs an allocation and a continuation on every turn.
+        var values = await connection.GetDatabase().HashGetAsync(keys.Session(conversationKey), AllFields);
         if (values[0].IsNull)
         {
             return null;
@@ -68,7 +70,7 @@ public sealed class RedisSessionStore(IConnectionMultiplexer connection, RedisKe
             DialogStateSerializer.Serialize(session.State),
             JsonSerializer.SerializeToUtf8Bytes(new SessionMetadata(session.Address, session.OptedOut, session.UpdatedAt), RedisJsonContext.Default.SessionMetadata),
             _idleTimeoutMilliseconds);
-        var result = await connection.GetDatabase().ScriptEvaluateAsync(SaveScript, parameters).WaitAsync(cancellationToken);
+        var result = await connection.GetDatabase().ScriptEvaluateAsync(SaveScript, parameters);
         return (int)result == 1;
     }
 
