@@ -1,3 +1,4 @@
+using ChatFeedback.Adapters.Teams;
 using ChatFeedback.Adapters.Telegram;
 using ChatFeedback.Adapters.WebChat;
 using ChatFeedback.Bot.Api;
@@ -26,6 +27,7 @@ builder.AddHealth();
 builder.AddApiKeys();
 builder.Services.AddWebChat(builder.Configuration);
 builder.AddTelegramChannel();
+builder.Services.AddTeams(builder.Configuration);
 
 var app = builder.Build();
 
@@ -37,6 +39,7 @@ app.UseStaticFiles();
 app.MapHealth();
 app.MapWebChat();
 app.MapTelegram();
+app.MapTeams();
 app.MapSurveyLinks();
 
 await app.RunAsync();
