@@ -132,49 +132,28 @@ internal sealed class YamlReader(string file, List<FlowError> errors)
         return node is null ? null : AsString(node, Join(path, key));
     }
 
-    public int? OptionalInt(YamlMappingNode map, string key, string path)
+    public int? OptionalInt(YamlMappingNode map, string key, string path) =>
+        OptionalParsed<int>(map, key, path, "a whole number", text => int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null);
+
+    public double? OptionalNumber(YamlMappingNode map, string key, string path) =>
+        OptionalParsed<double>(map, key, path, "a number", text => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : null);
+
+    /// <summary>A single value under <paramref name="key"/> parsed by <paramref name="parse"/>; a value that does not parse is reported.</summary>
+    private T? OptionalParsed<T>(YamlMappingNode map, string key, string path, string expected, Func<string, T?> parse)
+        where T : struct
     {
         var node = Get(map, key);
-        if (node is null)
+        if (node is null || AsString(node, Join(path, key)) is not { } text)
         {
             return null;
         }
 
-        var text = AsString(node, Join(path, key));
-        if (text is null)
-        {
-            return null;
-        }
-
-        if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+        if (parse(text) is { } value)
         {
             return value;
         }
 
-        Error(node, Join(path, key), $"expected a whole number, found '{text}'");
-        return null;
-    }
-
-    public double? OptionalNumber(YamlMappingNode map, string key, string path)
-    {
-        var node = Get(map, key);
-        if (node is null)
-        {
-            return null;
-        }
-
-        var text = AsString(node, Join(path, key));
-        if (text is null)
-        {
-            return null;
-        }
-
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
-        {
-            return value;
-        }
-
-        Error(node, Join(path, key), $"expected a number, found '{text}'");
+        Error(node, Join(path, key), $"expected {expected}, found '{text}'");
         return null;
     }
 
