@@ -36,6 +36,7 @@ public sealed record DialogState
 
     /// <summary>Answers given in the running flow, by step id, in the order given.</summary>
     [JsonPropertyName("a")]
+    [JsonConverter(typeof(StepAnswersConverter))]
     public IReadOnlyList<StepAnswer> Answers { get; init; } = [];
 
     /// <summary>When the running flow started.</summary>
