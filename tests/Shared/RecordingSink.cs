@@ -1,4 +1,4 @@
-namespace ChatFeedback.Adapters.Teams.Tests;
+namespace ChatFeedback.Testing;
 
 /// <summary>An <see cref="IInboundSink"/> that records what it is given, answers as told, and signals arrivals.</summary>
 public sealed class RecordingSink : IInboundSink
