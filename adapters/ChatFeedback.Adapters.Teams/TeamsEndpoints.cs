@@ -1,3 +1,4 @@
+using ChatFeedback.Adapters.AspNetCore;
 using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -70,7 +71,7 @@ public static class TeamsEndpoints
             return Refused(logger, auth);
         }
 
-        var body = await ReadBodyAsync(request, settings.MaxBodyBytes, cancellationToken);
+        var body = await RequestBody.ReadLimitedAsync(request, settings.MaxBodyBytes, cancellationToken);
         if (body is null)
         {
             return TooLarge(settings.MaxBodyBytes);
@@ -216,30 +217,4 @@ public static class TeamsEndpoints
 
     private static ProblemHttpResult TooLarge(int limit) =>
         TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large", detail: $"The activity must not exceed {limit} bytes.");
-
-    /// <summary>Reads the body, or returns null once it exceeds <paramref name="limit"/> bytes.</summary>
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
-    {
-        var buffer = new ArrayBufferWriter<byte>(4096);
-        var chunk = ArrayPool<byte>.Shared.Rent(8192);
-        try
-        {
-            int read;
-            while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-            {
-                if (buffer.WrittenCount + read > limit)
-                {
-                    return null;
-                }
-
-                buffer.Write(chunk.AsSpan(0, read));
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(chunk);
-        }
-
-        return buffer.WrittenSpan.ToArray();
-    }
 }

@@ -1,3 +1,4 @@
+using ChatFeedback.Adapters.AspNetCore;
 using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
@@ -78,7 +79,7 @@ public static class TelegramEndpoints
     {
         var logger = loggerFactory.CreateLogger(LogCategory);
         var settings = options.Value;
-        var body = await ReadBodyAsync(request, settings.MaxBodyBytes, cancellationToken);
+        var body = await RequestBody.ReadLimitedAsync(request, settings.MaxBodyBytes, cancellationToken);
         if (body is null)
         {
             return TypedResults.Problem(
@@ -154,36 +155,5 @@ public static class TelegramEndpoints
         var a = SHA256.HashData(Encoding.UTF8.GetBytes(given));
         var b = SHA256.HashData(Encoding.UTF8.GetBytes(expected));
         return CryptographicOperations.FixedTimeEquals(a, b);
-    }
-
-    /// <summary>Reads the body, or returns null once it exceeds <paramref name="limit"/> bytes.</summary>
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
-    {
-        if (request.ContentLength > limit)
-        {
-            return null;
-        }
-
-        var buffer = new ArrayBufferWriter<byte>(4096);
-        var chunk = ArrayPool<byte>.Shared.Rent(8192);
-        try
-        {
-            int read;
-            while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-            {
-                if (buffer.WrittenCount + read > limit)
-                {
-                    return null;
-                }
-
-                buffer.Write(chunk.AsSpan(0, read));
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(chunk);
-        }
-
-        return buffer.WrittenSpan.ToArray();
     }
 }
