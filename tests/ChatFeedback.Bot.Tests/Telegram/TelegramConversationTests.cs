@@ -13,30 +13,10 @@ namespace ChatFeedback.Bot.Tests.Telegram;
 /// Customers in Telegram, through the real host in webhook mode: updates POSTed to /api/telegram as Telegram sends
 /// them, replies read from the Bot API stub, exact Bot API bodies asserted.
 /// </summary>
-public sealed class TelegramConversationTests : IAsyncLifetime
+public sealed class TelegramConversationTests : TelegramHostTest
 {
     private const string Survey = "post-purchase-survey";
     private const string Complaint = "complaint";
-
-    private readonly BotApiStub _api = new();
-    private TelegramBotFactory _host = null!;
-    private HttpClient _webhook = null!;
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public ValueTask InitializeAsync()
-    {
-        _host = new TelegramBotFactory(_api);
-        _webhook = _host.CreateClient();
-        return ValueTask.CompletedTask;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _webhook.Dispose();
-        await _host.DisposeAsync();
-        _api.Dispose();
-    }
 
     [Fact]
     public async Task EnglishCustomerTakesTheWholeSurveyPressingButtonsAndTyping()
@@ -55,14 +35,14 @@ public sealed class TelegramConversationTests : IAsyncLifetime
         var menu = customer.LastQuestion!;
         presses.Add(await customer.PressAsync("Take the survey"));
         var intro = await customer.RepliesAsync(2);
-        PressAnswered(_api, presses[^1], menu, "Take the survey");
+        PressAnswered(Api, presses[^1], menu, "Take the survey");
         Text(intro[0], chat, t.Step(Survey, "intro"));
         Question(intro[1], chat, t.Step(Survey, "product_quality"), Survey, "product_quality", Satisfaction(t));
 
         var quality = customer.LastQuestion!;
         presses.Add(await customer.PressAsync("Very satisfied"));
         var service = await customer.ReplyAsync();
-        PressAnswered(_api, presses[^1], quality, "Very satisfied");
+        PressAnswered(Api, presses[^1], quality, "Very satisfied");
         Question(service, chat, t.Step(Survey, "service_experience"), Survey, "service_experience", Satisfaction(t));
 
         await customer.SayAsync("4");
@@ -71,7 +51,7 @@ public sealed class TelegramConversationTests : IAsyncLifetime
 
         presses.Add(await customer.PressAsync("Neutral"));
         var trust = await customer.ReplyAsync();
-        PressAnswered(_api, presses[^1], process, "Neutral");
+        PressAnswered(Api, presses[^1], process, "Neutral");
         Question(trust, chat, t.Step(Survey, "brand_trust"), Survey, "brand_trust", Satisfaction(t));
 
         await customer.SayAsync("satisfied");
@@ -80,21 +60,21 @@ public sealed class TelegramConversationTests : IAsyncLifetime
 
         presses.Add(await customer.PressAsync("9"));
         var effort = await customer.ReplyAsync();
-        PressAnswered(_api, presses[^1], nps, "9");
+        PressAnswered(Api, presses[^1], nps, "9");
         Question(effort, chat, t.Step(Survey, "effort"), Survey, "effort", Effort(t));
 
         presses.Add(await customer.PressAsync("Very easy"));
         var comment = await customer.ReplyAsync();
-        PressAnswered(_api, presses[^1], effort, "Very easy");
+        PressAnswered(Api, presses[^1], effort, "Very easy");
         Question(comment, chat, t.Step(Survey, "comment"), Survey, "comment", Row((t.Global("skipButton"), "__skip")));
 
         await customer.SayAsync("Fast delivery & great quality <3");
         var thanks = await customer.ReplyAsync();
         Text(thanks, chat, t.Step(Survey, "thanks"));
 
-        EveryPressAnswered(_api, presses);
-        Assert.Equal(presses.Count, _api.Calls("editMessageText").Count); // a typed answer leaves its question as it was
-        Assert.Equal(11, _api.Delivered(chat).Count);
+        EveryPressAnswered(Api, presses);
+        Assert.Equal(presses.Count, Api.Calls("editMessageText").Count); // a typed answer leaves its question as it was
+        Assert.Equal(11, Api.Delivered(chat).Count);
     }
 
     [Fact]
@@ -115,14 +95,14 @@ public sealed class TelegramConversationTests : IAsyncLifetime
         var menu = customer.LastQuestion!;
         presses.Add(await customer.PressAsync("参加满意度调查"));
         var intro = await customer.RepliesAsync(2);
-        PressAnswered(_api, presses[^1], menu, "参加满意度调查");
+        PressAnswered(Api, presses[^1], menu, "参加满意度调查");
         Text(intro[0], chat, t.Step(Survey, "intro"));
         Question(intro[1], chat, t.Step(Survey, "product_quality"), Survey, "product_quality", Satisfaction(t));
 
         var quality = customer.LastQuestion!;
         presses.Add(await customer.PressAsync("不满意"));
         var service = await customer.ReplyAsync();
-        PressAnswered(_api, presses[^1], quality, "不满意");
+        PressAnswered(Api, presses[^1], quality, "不满意");
         Question(service, chat, t.Step(Survey, "service_experience"), Survey, "service_experience", Satisfaction(t));
 
         await customer.SayAsync("满意");
@@ -131,7 +111,7 @@ public sealed class TelegramConversationTests : IAsyncLifetime
 
         presses.Add(await customer.PressAsync("一般"));
         var trust = await customer.ReplyAsync();
-        PressAnswered(_api, presses[^1], process, "一般");
+        PressAnswered(Api, presses[^1], process, "一般");
         Question(trust, chat, t.Step(Survey, "brand_trust"), Survey, "brand_trust", Satisfaction(t));
 
         await customer.SayAsync("５");
@@ -140,7 +120,7 @@ public sealed class TelegramConversationTests : IAsyncLifetime
 
         presses.Add(await customer.PressAsync("3"));
         var effort = await customer.ReplyAsync();
-        PressAnswered(_api, presses[^1], nps, "3");
+        PressAnswered(Api, presses[^1], nps, "3");
         Question(effort, chat, t.Step(Survey, "effort"), Survey, "effort", Effort(t));
 
         await customer.SayAsync("非常容易");
@@ -149,16 +129,16 @@ public sealed class TelegramConversationTests : IAsyncLifetime
 
         presses.Add(await customer.PressAsync("跳过"));
         var contact = await customer.ReplyAsync();
-        PressAnswered(_api, presses[^1], comment, "跳过");
+        PressAnswered(Api, presses[^1], comment, "跳过");
         Question(contact, chat, t.Step(Survey, "contact_permission"), Survey, "contact_permission", Row((t.Yes, "yes"), (t.No, "no")));
 
         presses.Add(await customer.PressAsync(t.Yes));
         var thanks = await customer.ReplyAsync();
-        PressAnswered(_api, presses[^1], contact, t.Yes);
+        PressAnswered(Api, presses[^1], contact, t.Yes);
         Text(thanks, chat, t.Step(Survey, "contact_thanks"));
 
-        EveryPressAnswered(_api, presses);
-        Assert.Equal(12, _api.Delivered(chat).Count);
+        EveryPressAnswered(Api, presses);
+        Assert.Equal(12, Api.Delivered(chat).Count);
     }
 
     [Fact]
@@ -177,7 +157,7 @@ public sealed class TelegramConversationTests : IAsyncLifetime
         var category = customer.LastQuestion!;
         presses.Add(await customer.PressAsync("Delivery"));
         var description = await customer.ReplyAsync();
-        PressAnswered(_api, presses[^1], category, "Delivery");
+        PressAnswered(Api, presses[^1], category, "Delivery");
         Text(description, chat, t.Step(Complaint, "description")); // free text: no keyboard
 
         await customer.SayAsync("late");
@@ -195,16 +175,16 @@ public sealed class TelegramConversationTests : IAsyncLifetime
 
         presses.Add(await customer.PressAsync("Refund"));
         var contact = await customer.ReplyAsync();
-        PressAnswered(_api, presses[^1], outcome, "Refund");
+        PressAnswered(Api, presses[^1], outcome, "Refund");
         Question(contact, chat, t.Step(Complaint, "contact_permission"), Complaint, "contact_permission", Row((t.Yes, "yes"), (t.No, "no")));
 
         presses.Add(await customer.PressAsync(t.Yes));
         var confirmed = await customer.ReplyAsync();
-        PressAnswered(_api, presses[^1], contact, t.Yes);
+        PressAnswered(Api, presses[^1], contact, t.Yes);
         Text(confirmed, chat, t.Step(Complaint, "confirmed"));
 
-        EveryPressAnswered(_api, presses);
-        Assert.Equal(9, _api.Delivered(chat).Count);
+        EveryPressAnswered(Api, presses);
+        Assert.Equal(9, Api.Delivered(chat).Count);
     }
 
     [Fact]
@@ -224,7 +204,7 @@ public sealed class TelegramConversationTests : IAsyncLifetime
         var category = customer.LastQuestion!;
         presses.Add(await customer.PressAsync("产品质量"));
         var description = await customer.ReplyAsync();
-        PressAnswered(_api, presses[^1], category, "产品质量");
+        PressAnswered(Api, presses[^1], category, "产品质量");
         Text(description, chat, t.Step(Complaint, "description"));
 
         await customer.SayAsync("收到的杯子有裂缝，而且包装也破了。");
@@ -233,21 +213,21 @@ public sealed class TelegramConversationTests : IAsyncLifetime
 
         presses.Add(await customer.PressAsync("跳过"));
         var outcome = await customer.ReplyAsync();
-        PressAnswered(_api, presses[^1], order, "跳过");
+        PressAnswered(Api, presses[^1], order, "跳过");
         Question(outcome, chat, t.Step(Complaint, "desired_outcome"), Complaint, "desired_outcome", Outcomes(t));
 
         presses.Add(await customer.PressAsync("换货"));
         var contact = await customer.ReplyAsync();
-        PressAnswered(_api, presses[^1], outcome, "换货");
+        PressAnswered(Api, presses[^1], outcome, "换货");
         Question(contact, chat, t.Step(Complaint, "contact_permission"), Complaint, "contact_permission", Row((t.Yes, "yes"), (t.No, "no")));
 
         presses.Add(await customer.PressAsync(t.No));
         var confirmed = await customer.ReplyAsync();
-        PressAnswered(_api, presses[^1], contact, t.No);
+        PressAnswered(Api, presses[^1], contact, t.No);
         Text(confirmed, chat, t.Step(Complaint, "confirmed_no_contact"));
 
-        EveryPressAnswered(_api, presses);
-        Assert.Equal(7, _api.Delivered(chat).Count);
+        EveryPressAnswered(Api, presses);
+        Assert.Equal(7, Api.Delivered(chat).Count);
     }
 
     [Fact]
@@ -263,9 +243,9 @@ public sealed class TelegramConversationTests : IAsyncLifetime
         var before = await Session(customer);
 
         var stale = await customer.PressAsync(menu, "Make a complaint");
-        await _api.WaitForAsync(calls => calls.Any(c => c.Method == "answerCallbackQuery" && c.Body.GetProperty("callback_query_id").GetString() == stale), "the stale press to be answered");
+        await Api.WaitForAsync(calls => calls.Any(c => c.Method == "answerCallbackQuery" && c.Body.GetProperty("callback_query_id").GetString() == stale), "the stale press to be answered");
 
-        var notice = Assert.Single(_api.Calls("answerCallbackQuery"), c => c.Body.GetProperty("callback_query_id").GetString() == stale);
+        var notice = Assert.Single(Api.Calls("answerCallbackQuery"), c => c.Body.GetProperty("callback_query_id").GetString() == stale);
         Assert.Equal(t.Global("staleButton"), String(notice.Body, "text"));
         var after = await Session(customer);
         Assert.Equal((before.State.FlowId, before.State.StepId, before.State.Retries), (after.State.FlowId, after.State.StepId, after.State.Retries));
@@ -276,8 +256,8 @@ public sealed class TelegramConversationTests : IAsyncLifetime
         await customer.SayAsync("5");
         var next = await customer.ReplyAsync();
         Question(next, customer.ChatId, t.Step(Survey, "service_experience"), Survey, "service_experience", Satisfaction(t));
-        Assert.Equal(5, _api.Delivered(customer.ChatId).Count); // greeting, menu, intro, question, next: nothing for the stale press
-        Assert.Single(_api.Calls("editMessageText")); // only the menu's answered press
+        Assert.Equal(5, Api.Delivered(customer.ChatId).Count); // greeting, menu, intro, question, next: nothing for the stale press
+        Assert.Single(Api.Calls("editMessageText")); // only the menu's answered press
     }
 
     [Fact]
@@ -336,9 +316,9 @@ public sealed class TelegramConversationTests : IAsyncLifetime
         var press = await customer.PressAsync(t.Yes);
         var erased = await customer.ReplyAsync();
 
-        PressAnswered(_api, press, confirm, t.Yes);
+        PressAnswered(Api, press, confirm, t.Yes);
         Text(erased, customer.ChatId, t.Step("delete-data", "erased"));
-        Assert.Null(await _host.Get<ISessionStore>().LoadAsync(customer.ConversationKey, Ct));
+        Assert.Null(await Host.Get<ISessionStore>().LoadAsync(customer.ConversationKey, Ct));
     }
 
     [Fact]
@@ -374,19 +354,19 @@ public sealed class TelegramConversationTests : IAsyncLifetime
             Content = JsonContent.Create(new { orderId = "A-1001", customerId = "c-42" }),
         };
         request.Headers.Add("X-Api-Key", TelegramBotFactory.ApiKey);
-        using var response = await _webhook.SendAsync(request, Ct);
+        using var response = await Webhook.SendAsync(request, Ct);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
         Assert.Equal(Survey, json.RootElement.GetProperty("flowId").GetString());
         return json.RootElement.GetProperty("token").GetString()!;
     }
 
-    private TelegramCustomer Customer(long chatId, string? languageCode) => new(_webhook, _api, chatId, languageCode);
+    private TelegramCustomer Customer(long chatId, string? languageCode) => new(Webhook, Api, chatId, languageCode);
 
-    private FlowTexts Texts(string locale) => new(_host.Get<FlowCatalog>(), locale);
+    private FlowTexts Texts(string locale) => new(Host.Get<FlowCatalog>(), locale);
 
     private async Task<StoredSession> Session(TelegramCustomer customer) =>
-        await _host.Get<ISessionStore>().LoadAsync(customer.ConversationKey, Ct) ?? throw new InvalidOperationException("No session.");
+        await Host.Get<ISessionStore>().LoadAsync(customer.ConversationKey, Ct) ?? throw new InvalidOperationException("No session.");
 
     internal static (string, string)[][] Menu(FlowTexts t) =>
         OnePerRow([.. new[] { "survey", "complaint", "agent", "stop" }.Select(id => (t.Choice("menu", "main", id), id))]);

@@ -6,34 +6,14 @@ using static ChatFeedback.Bot.Tests.Telegram.TelegramExpect;
 namespace ChatFeedback.Bot.Tests.Telegram;
 
 /// <summary>The webhook's contract with Telegram, through the real host: registration, authentication, acknowledgement, dedupe, order.</summary>
-public sealed class TelegramWebhookTests : IAsyncLifetime
+public sealed class TelegramWebhookTests : TelegramHostTest
 {
-    private readonly BotApiStub _api = new();
-    private TelegramBotFactory _host = null!;
-    private HttpClient _webhook = null!;
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public ValueTask InitializeAsync()
-    {
-        _host = new TelegramBotFactory(_api);
-        _webhook = _host.CreateClient();
-        return ValueTask.CompletedTask;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _webhook.Dispose();
-        await _host.DisposeAsync();
-        _api.Dispose();
-    }
-
     [Fact]
     public async Task StartUpSetsTheWebhookWithItsSecretAndExplicitUpdatesKeepingTheBacklog()
     {
-        await _api.WaitForAsync(calls => calls.Any(c => c.Method == "setWebhook"), "setWebhook");
+        await Api.WaitForAsync(calls => calls.Any(c => c.Method == "setWebhook"), "setWebhook");
 
-        var body = Assert.Single(_api.Calls("setWebhook")).Body;
+        var body = Assert.Single(Api.Calls("setWebhook")).Body;
         Assert.Equal(TelegramBotFactory.WebhookUrl, String(body, "url"));
         Assert.Equal(TelegramBotFactory.Secret, String(body, "secret_token"));
         Assert.Equal(["message", "callback_query", "my_chat_member"], body.GetProperty("allowed_updates").EnumerateArray().Select(u => u.GetString()));
@@ -43,9 +23,9 @@ public sealed class TelegramWebhookTests : IAsyncLifetime
     [Fact]
     public async Task StartUpPublishesTheCommandsInEnglishChineseAndByDefault()
     {
-        await _api.WaitForAsync(calls => calls.Count(c => c.Method == "setMyCommands") >= 3, "three setMyCommands calls");
+        await Api.WaitForAsync(calls => calls.Count(c => c.Method == "setMyCommands") >= 3, "three setMyCommands calls");
 
-        var menus = _api.Calls("setMyCommands").ToDictionary(
+        var menus = Api.Calls("setMyCommands").ToDictionary(
             c => String(c.Body, "language_code") ?? "default",
             c => c.Body.GetProperty("commands").EnumerateArray().ToDictionary(x => x.GetProperty("command").GetString()!, x => x.GetProperty("description").GetString()!));
         Assert.Equal(["default", "en", "zh"], menus.Keys.Order(StringComparer.Ordinal));
@@ -70,13 +50,13 @@ public sealed class TelegramWebhookTests : IAsyncLifetime
         var customer = Customer(3001);
         var update = customer.Message(TelegramCustomer.NextUpdateId(), "/start");
 
-        using var wrong = await TelegramCustomer.PostAsync(_webhook, update.ToJsonString(), "not-the-secret");
-        using var missing = await TelegramCustomer.PostAsync(_webhook, update.ToJsonString(), secret: null);
+        using var wrong = await TelegramCustomer.PostAsync(Webhook, update.ToJsonString(), "not-the-secret");
+        using var missing = await TelegramCustomer.PostAsync(Webhook, update.ToJsonString(), secret: null);
 
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, missing.StatusCode);
         await AssertOnlyTheNextUpdateIsAnsweredAsync(customer);
-        Assert.DoesNotContain(update["update_id"]!.ToString(), _host.Turns.Done);
+        Assert.DoesNotContain(update["update_id"]!.ToString(), Host.Turns.Done);
     }
 
     [Theory]
@@ -87,7 +67,7 @@ public sealed class TelegramWebhookTests : IAsyncLifetime
     {
         var customer = Customer(3002);
 
-        using var response = await TelegramCustomer.PostAsync(_webhook, body, TelegramBotFactory.Secret);
+        using var response = await TelegramCustomer.PostAsync(Webhook, body, TelegramBotFactory.Secret);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         await AssertOnlyTheNextUpdateIsAnsweredAsync(customer);
@@ -108,8 +88,8 @@ public sealed class TelegramWebhookTests : IAsyncLifetime
         Assert.Equal(
             [Html(t.Step("menu", "greeting")), Html(t.Step("menu", "main")), Html(t.Global("agentRequested"))],
             replies.Select(r => r.Text));
-        Assert.Equal(3, _api.Delivered(customer.ChatId).Count);
-        Assert.Single(_host.Turns.Done, id => id == update["update_id"]!.ToString());
+        Assert.Equal(3, Api.Delivered(customer.ChatId).Count);
+        Assert.Single(Host.Turns.Done, id => id == update["update_id"]!.ToString());
     }
 
     [Fact]
@@ -135,7 +115,7 @@ public sealed class TelegramWebhookTests : IAsyncLifetime
         await Task.WhenAll(updates.Select(u => customer.DeliverAsync(customer.Message(int.Parse(u.Key, System.Globalization.CultureInfo.InvariantCulture), u.Value))));
         var sent = await customer.RepliesAsync(updates.Values.Sum(word => replies[word].Length));
 
-        var processed = _host.Turns.Done.Where(updates.ContainsKey).ToList();
+        var processed = Host.Turns.Done.Where(updates.ContainsKey).ToList();
         Assert.Equal(updates.Keys.Order(StringComparer.Ordinal), processed.Order(StringComparer.Ordinal)); // each exactly once
         Assert.Equal(processed.SelectMany(id => replies[updates[id]]), sent.Select(m => m.Text));
     }
@@ -147,11 +127,11 @@ public sealed class TelegramWebhookTests : IAsyncLifetime
         var reply = await customer.ReplyAsync();
 
         Text(reply, customer.ChatId, Texts().Global("agentRequested"));
-        Assert.Single(_api.Calls("sendMessage"));
-        Assert.DoesNotContain(_api.Calls(), c => c.Method is "answerCallbackQuery" or "editMessageText" or "editMessageReplyMarkup");
+        Assert.Single(Api.Calls("sendMessage"));
+        Assert.DoesNotContain(Api.Calls(), c => c.Method is "answerCallbackQuery" or "editMessageText" or "editMessageReplyMarkup");
     }
 
-    private TelegramCustomer Customer(long chatId) => new(_webhook, _api, chatId, "en");
+    private TelegramCustomer Customer(long chatId) => new(Webhook, Api, chatId, "en");
 
-    private FlowTexts Texts() => new(_host.Get<FlowCatalog>(), "en");
+    private FlowTexts Texts() => new(Host.Get<FlowCatalog>(), "en");
 }
