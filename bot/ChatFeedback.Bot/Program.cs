@@ -8,6 +8,7 @@ using ChatFeedback.Bot.Effects;
 using ChatFeedback.Bot.Flows;
 using ChatFeedback.Bot.Health;
 using ChatFeedback.Bot.Invitations;
+using ChatFeedback.Bot.Records;
 using ChatFeedback.Bot.Sessions;
 
 // `flows validate|simulate|test`: the flow tools run instead of the web host.
@@ -21,6 +22,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddProblemDetails();
 builder.AddFlows();
 builder.AddSessions();
+builder.AddRecords();
 builder.AddEffects();
 builder.AddConversations();
 builder.AddHealth();

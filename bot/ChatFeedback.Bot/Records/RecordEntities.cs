@@ -1,0 +1,326 @@
+namespace ChatFeedback.Bot.Records;
+
+// The records store's rows. Plain classes tracked by EF Core; times are UTC DateTimeOffset, statuses are stored as
+// their names so the tables read well in SQL. Nothing here knows a channel SDK.
+
+/// <summary>A person the service talks to; created by a purchase event or by their first message.</summary>
+public sealed class Customer
+{
+    public Guid Id { get; set; }
+
+    /// <summary>The shop's customer id, when the shop told us (unique); null for people who only chatted.</summary>
+    public string? ExternalId { get; set; }
+
+    public string? Locale { get; set; }
+
+    /// <summary>IANA time zone id (e.g. Asia/Shanghai) for quiet hours; null = the configured default.</summary>
+    public string? TimeZone { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>When the customer said stop (null = may be contacted); cleared only by an explicit yes.</summary>
+    public DateTimeOffset? OptedOutAt { get; set; }
+
+    /// <summary>Where the opt-out came from: a command on a channel, a blocked bot, an API call.</summary>
+    public string? OptOutSource { get; set; }
+
+    /// <summary>When an opted-out customer who wrote again was last asked whether to resume.</summary>
+    public DateTimeOffset? ConsentAskedAt { get; set; }
+
+    public List<ChannelIdentity> Identities { get; } = [];
+}
+
+/// <summary>
+/// Where a customer can be reached on one channel: the full conversation reference (Telegram chat, Teams
+/// conversation with its service URL and tenant, web chat conversation), refreshed on every inbound message.
+/// </summary>
+public sealed class ChannelIdentity
+{
+    public long Id { get; set; }
+
+    public Guid CustomerId { get; set; }
+
+    public string ChannelId { get; set; } = "";
+
+    public string ConversationId { get; set; } = "";
+
+    public string? UserId { get; set; }
+
+    public string? ServiceUrl { get; set; }
+
+    public string? TenantId { get; set; }
+
+    public bool IsGroup { get; set; }
+
+    public string? Locale { get; set; }
+
+    public DateTimeOffset FirstSeenAt { get; set; }
+
+    public DateTimeOffset LastSeenAt { get; set; }
+
+    /// <summary>Set when the channel said the conversation is gone (blocked, removed, not found); proactive sends skip it.</summary>
+    public DateTimeOffset? UnreachableAt { get; set; }
+
+    public string? UnreachableReason { get; set; }
+}
+
+/// <summary>A purchase as the shop reported it; one per order id.</summary>
+public sealed class Order
+{
+    public Guid Id { get; set; }
+
+    /// <summary>The shop's order id (unique): the idempotency key of <c>POST /api/purchases</c>.</summary>
+    public string ExternalOrderId { get; set; } = "";
+
+    public Guid CustomerId { get; set; }
+
+    public DateTimeOffset PurchasedAt { get; set; }
+
+    public decimal? Amount { get; set; }
+
+    public string? Currency { get; set; }
+
+    public DateTimeOffset ReceivedAt { get; set; }
+
+    public List<OrderItem> Items { get; } = [];
+}
+
+public sealed class OrderItem
+{
+    public long Id { get; set; }
+
+    public Guid OrderId { get; set; }
+
+    public string Sku { get; set; } = "";
+
+    public string? Name { get; set; }
+
+    public int Quantity { get; set; }
+
+    public decimal? UnitPrice { get; set; }
+}
+
+public enum InvitationStatus
+{
+    Scheduled,
+    Sent,
+    Reminded,
+    Answered,
+    Expired,
+
+    /// <summary>Not sent, with <see cref="Invitation.SkipReason"/> saying why (opted out, frequency cap, …).</summary>
+    Skipped,
+
+    /// <summary>No channel to send it on; the shop got a deep link to show the customer instead.</summary>
+    NotReachable,
+}
+
+/// <summary>A survey invitation for one order (at most one per order).</summary>
+public sealed class Invitation
+{
+    public Guid Id { get; set; }
+
+    public Guid OrderId { get; set; }
+
+    public Guid CustomerId { get; set; }
+
+    public string FlowId { get; set; } = "";
+
+    public InvitationStatus Status { get; set; }
+
+    public string? SkipReason { get; set; }
+
+    /// <summary>When it is to be sent (purchase + delay, moved out of quiet hours).</summary>
+    public DateTimeOffset DueAt { get; set; }
+
+    /// <summary>After this it is no longer sent, reminded or answerable as this invitation.</summary>
+    public DateTimeOffset ExpiresAt { get; set; }
+
+    public DateTimeOffset? SentAt { get; set; }
+
+    public DateTimeOffset? RemindedAt { get; set; }
+
+    public DateTimeOffset? AnsweredAt { get; set; }
+
+    /// <summary>The conversation it was sent to (channel conversation key), once sent.</summary>
+    public string? ConversationKey { get; set; }
+
+    /// <summary>The deep-link token handed to the shop when no channel was known.</summary>
+    public string? LinkToken { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+/// <summary>One answered (or skipped) step of a flow run; partial runs keep what was answered.</summary>
+public sealed class SurveyResponse
+{
+    public long Id { get; set; }
+
+    public Guid? CustomerId { get; set; }
+
+    public Guid? InvitationId { get; set; }
+
+    /// <summary>Channel conversation key (<c>telegram:123</c>).</summary>
+    public string ConversationKey { get; set; } = "";
+
+    public string ChannelId { get; set; } = "";
+
+    /// <summary>The channel message that carried the answer: with the step, the key that stops a redelivery recording twice.</summary>
+    public string MessageId { get; set; } = "";
+
+    public string FlowId { get; set; } = "";
+
+    public int FlowVersion { get; set; }
+
+    /// <summary>When the flow run started: groups a run's answers.</summary>
+    public DateTimeOffset? FlowStartedAt { get; set; }
+
+    public string StepId { get; set; } = "";
+
+    /// <summary>The answer (choice value or free text); null when skipped.</summary>
+    public string? Value { get; set; }
+
+    public int? Score { get; set; }
+
+    public string? Metric { get; set; }
+
+    public string? Dimension { get; set; }
+
+    public string? SkipReason { get; set; }
+
+    public DateTimeOffset AnsweredAt { get; set; }
+}
+
+public enum CaseStatus
+{
+    Open,
+    Responded,
+    Resolved,
+    Closed,
+}
+
+/// <summary>Who a case sits with; an SLA breach raises it one tier.</summary>
+public enum CaseTier
+{
+    FrontLine,
+    DepartmentLead,
+    SeniorManagement,
+}
+
+/// <summary>A complaint or a detractor follow-up, with its SLA deadlines and timeline.</summary>
+public sealed class Case
+{
+    public Guid Id { get; set; }
+
+    public Guid? CustomerId { get; set; }
+
+    public string ConversationKey { get; set; } = "";
+
+    /// <summary>The channel message whose turn opened it: a redelivery never opens a second case.</summary>
+    public string SourceMessageId { get; set; } = "";
+
+    public string FlowId { get; set; } = "";
+
+    public string Category { get; set; } = "";
+
+    /// <summary>The engine's severity name (Minor, Moderate, Severe).</summary>
+    public string Severity { get; set; } = "";
+
+    public CaseTier Tier { get; set; }
+
+    public CaseStatus Status { get; set; }
+
+    public DateTimeOffset OpenedAt { get; set; }
+
+    /// <summary>Respond-by deadline (opened + 24 h by default).</summary>
+    public DateTimeOffset RespondBy { get; set; }
+
+    /// <summary>Handle-by deadline (opened + 48 h by default).</summary>
+    public DateTimeOffset HandleBy { get; set; }
+
+    public DateTimeOffset? RespondedAt { get; set; }
+
+    public DateTimeOffset? ResolvedAt { get; set; }
+
+    public string? Resolution { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public List<CaseEvent> Events { get; } = [];
+}
+
+/// <summary>One entry of a case's timeline (opened, responded, SLA breached, escalated, resolved, check-in …).</summary>
+public sealed class CaseEvent
+{
+    public long Id { get; set; }
+
+    public Guid CaseId { get; set; }
+
+    public DateTimeOffset At { get; set; }
+
+    public string Kind { get; set; } = "";
+
+    public string? Detail { get; set; }
+}
+
+public enum CheckInStatus
+{
+    Scheduled,
+    Sent,
+    Answered,
+
+    /// <summary>Its window passed without it being sent (downtime, unreachable); recorded on the case.</summary>
+    Missed,
+    Cancelled,
+}
+
+/// <summary>A follow-up conversation due within 72 hours of a resolved case or a detractor who agreed to be contacted.</summary>
+public sealed class CheckIn
+{
+    public Guid Id { get; set; }
+
+    public Guid CustomerId { get; set; }
+
+    public Guid? CaseId { get; set; }
+
+    public string FlowId { get; set; } = "";
+
+    public CheckInStatus Status { get; set; }
+
+    public DateTimeOffset DueAt { get; set; }
+
+    /// <summary>The hard bound (72 h after the event); past it the check-in is missed, not sent late.</summary>
+    public DateTimeOffset Deadline { get; set; }
+
+    public DateTimeOffset? SentAt { get; set; }
+
+    public string? ConversationKey { get; set; }
+
+    public string? Note { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>Who changed what, when: one row per state change of a record.</summary>
+public sealed class AuditEntry
+{
+    public long Id { get; set; }
+
+    public DateTimeOffset At { get; set; }
+
+    /// <summary>The record's table name (Customer, Invitation, Case, …).</summary>
+    public string Entity { get; set; } = "";
+
+    public string EntityId { get; set; } = "";
+
+    public string Action { get; set; } = "";
+
+    /// <summary>Who or what made the change: a channel, an API key's name, a job.</summary>
+    public string Actor { get; set; } = "";
+
+    public string? Detail { get; set; }
+}

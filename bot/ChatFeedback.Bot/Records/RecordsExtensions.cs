@@ -1,0 +1,46 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace ChatFeedback.Bot.Records;
+
+public static class RecordsExtensions
+{
+    /// <summary>
+    /// The records store: SQLite in the data folder by default, PostgreSQL when <c>Storage:Provider</c> is Postgres.
+    /// Migrations run on start, before anything reads or writes.
+    /// </summary>
+    /// <remarks>
+    /// The provider is chosen from the validated options when a context is first created, not from
+    /// <c>builder.Configuration</c> now: configuration sources added later (test hosts do) must count too.
+    /// </remarks>
+    public static IHostApplicationBuilder AddRecords(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<StorageOptions>()
+            .BindConfiguration(StorageOptions.SectionName)
+            .Configure<IConfiguration>((options, configuration) =>
+                options.ConnectionString = configuration.GetConnectionString(StorageOptions.ConnectionStringName))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddDbContextFactory<SqliteRecordsDbContext>((provider, options) =>
+            options.UseSqlite(provider.GetRequiredService<IOptions<StorageOptions>>().Value.ResolvedConnectionString));
+        services.AddDbContextFactory<PostgresRecordsDbContext>((provider, options) =>
+            options.UseNpgsql(provider.GetRequiredService<IOptions<StorageOptions>>().Value.ResolvedConnectionString));
+        services.AddSingleton<IDbContextFactory<RecordsDbContext>, RecordsDbContextFactory>();
+        services.AddHostedService<RecordsMigrator>();
+        return builder;
+    }
+}
+
+/// <summary>Hands out contexts of the configured provider as <see cref="RecordsDbContext"/>.</summary>
+internal sealed class RecordsDbContextFactory(IOptions<StorageOptions> options, IServiceProvider provider) : IDbContextFactory<RecordsDbContext>
+{
+    private readonly Func<RecordsDbContext> _create = options.Value.Provider == StorageProvider.Postgres
+        ? provider.GetRequiredService<IDbContextFactory<PostgresRecordsDbContext>>().CreateDbContext
+        : provider.GetRequiredService<IDbContextFactory<SqliteRecordsDbContext>>().CreateDbContext;
+
+    public RecordsDbContext CreateDbContext() => _create();
+}
