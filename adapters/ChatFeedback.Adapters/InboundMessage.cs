@@ -26,11 +26,22 @@ public sealed record InboundMessage(
     /// <summary>For <see cref="InboundKind.ConversationMoved"/>: the conversation id that replaces this one.</summary>
     public string? MovedTo { get; init; }
 
+    /// <summary>For <see cref="InboundKind.Scheduled"/>: the flow the service starts in this conversation.</summary>
+    public string? StartFlowId { get; init; }
+
     public static InboundMessage FromText(string messageId, ConversationAddress conversation, string text, string? locale, DateTimeOffset receivedAt) =>
         new(messageId, conversation, InboundKind.Text, text, null, locale, receivedAt);
 
     public static InboundMessage FromButton(string messageId, ConversationAddress conversation, ButtonPress button, string? locale, DateTimeOffset receivedAt) =>
         new(messageId, conversation, InboundKind.Button, null, button, locale, receivedAt);
+
+    /// <summary>
+    /// A turn the service starts itself (a survey invitation, a reminder, a check-in), queued like a customer's
+    /// message so it runs in order with theirs. <paramref name="messageId"/> names the job's firing (e.g.
+    /// <c>invitation:{id}</c>), so the same firing is never run twice.
+    /// </summary>
+    public static InboundMessage Scheduled(string messageId, ConversationAddress conversation, string flowId, string? locale, DateTimeOffset at) =>
+        new(messageId, conversation, InboundKind.Scheduled, null, null, locale, at) { StartFlowId = flowId };
 
     public static InboundMessage Opened(string messageId, ConversationAddress conversation, string? locale, DateTimeOffset receivedAt) =>
         new(messageId, conversation, InboundKind.ConversationOpened, null, null, locale, receivedAt);
@@ -49,6 +60,9 @@ public enum InboundKind
 
     /// <summary>The channel moved the conversation to a new id (Telegram group upgraded to a supergroup).</summary>
     ConversationMoved,
+
+    /// <summary>The service starts a flow proactively (<see cref="InboundMessage.StartFlowId"/>); never sent to an opted-out customer.</summary>
+    Scheduled,
 }
 
 /// <summary>

@@ -35,4 +35,6 @@ internal static partial class ConversationsLog
     [LoggerMessage(LogLevel.Information, "Start token in {ConversationKey} (message {MessageId}) is unknown, expired or used; starting as usual")]
     public static partial void UnknownStartToken(this ILogger logger, string conversationKey, string messageId);
 
+    [LoggerMessage(LogLevel.Information, "Scheduled turn {MessageId} for {ConversationKey} not run: the customer opted out")]
+    public static partial void ScheduledToOptedOut(this ILogger logger, string messageId, string conversationKey);
 }

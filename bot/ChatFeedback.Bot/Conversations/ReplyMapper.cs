@@ -57,6 +57,7 @@ public static class ReplyMapper
             InboundKind.Text => DialogInput.Typed(message.Text ?? string.Empty),
             InboundKind.Button when message.Button is { } button => DialogInput.Pressed(OpenStepPressed(button, state) ?? string.Empty, button.Value),
             InboundKind.ConversationOpened => state.IsIdle ? DialogInput.Start() : DialogInput.Resume,
+            InboundKind.Scheduled when message.StartFlowId is { } flowId => DialogInput.Start(flowId),
             _ => null,
         };
     }

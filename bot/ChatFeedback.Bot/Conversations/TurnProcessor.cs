@@ -51,6 +51,13 @@ public sealed class TurnProcessor(
         for (var attempt = 1; attempt <= MaxSaveAttempts; attempt++)
         {
             var stored = await sessions.LoadAsync(key, cancellationToken);
+            if (message.Kind == InboundKind.Scheduled && stored is { OptedOut: true })
+            {
+                // Checked here too, atomically with the turn: the customer may have said stop after it was scheduled.
+                logger.ScheduledToOptedOut(message.MessageId, key);
+                return;
+            }
+
             var state = stored?.State ?? engine.NewState(link?.Locale ?? message.Locale);
             var input = link is not null ? DialogInput.Start(link.FlowId) : ReplyMapper.ToInput(message, state);
             if (input is null)
