@@ -86,8 +86,12 @@ public sealed class TelegramAdapter(
             return;
         }
 
-        // Always answer, even with no text: the client shows a spinner until the query is answered.
-        await AnswerAsync(interaction, notice, cancellationToken);
+        // Always answer, even with no text: the client shows a spinner until the query is answered. An answer handed to
+        // the webhook's response is not sent again; stopping the webhook's wait first makes sure only one of us answers.
+        if (interaction.Inline is not { } inline || inline.StopWaiting())
+        {
+            await AnswerAsync(interaction, notice, cancellationToken);
+        }
 
         if (outcome == InteractionOutcome.Accepted
             && long.TryParse(message.Conversation.ConversationId, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var chatId)
@@ -99,10 +103,9 @@ public sealed class TelegramAdapter(
 
     private async Task AnswerAsync(Interaction interaction, string? notice, CancellationToken cancellationToken)
     {
-        var text = string.IsNullOrEmpty(notice) ? null : notice.Length <= MaxNoticeLength ? notice : notice[..(MaxNoticeLength - 1)] + "…";
         try
         {
-            await bot.AnswerCallbackQuery(interaction.Id, text, cancellationToken: cancellationToken);
+            await bot.AnswerCallbackQuery(interaction.Id, NoticeText(notice), cancellationToken: cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -117,6 +120,10 @@ public sealed class TelegramAdapter(
             logger.CallbackAnswerFailed(ex, interaction.Id);
         }
     }
+
+    /// <summary>The text of a callback query answer: none for an empty notice, cut to Telegram's limit otherwise.</summary>
+    internal static string? NoticeText(string? notice) =>
+        string.IsNullOrEmpty(notice) ? null : notice.Length <= MaxNoticeLength ? notice : notice[..(MaxNoticeLength - 1)] + "…";
 
     /// <summary>Shows the chosen answer under the question and drops its buttons, so it cannot be pressed again.</summary>
     private async Task MarkAnsweredAsync(long chatId, int messageId, Interaction interaction, string? value, CancellationToken cancellationToken)

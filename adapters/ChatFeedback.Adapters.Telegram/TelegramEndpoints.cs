@@ -68,7 +68,7 @@ public static class TelegramEndpoints
         return await next(context);
     }
 
-    private static async Task<Results<Ok, ProblemHttpResult>> ReceiveUpdateAsync(
+    private static async Task<Results<Ok, FileContentHttpResult, ProblemHttpResult>> ReceiveUpdateAsync(
         HttpRequest request,
         IInboundSink sink,
         IOptions<TelegramOptions> options,
@@ -117,6 +117,14 @@ public static class TelegramEndpoints
             return TypedResults.Ok();
         }
 
+        // A press is answered in this response when its turn is done in time (PROTOCOLS B1: a method call as the reply).
+        InlineAnswer? inline = null;
+        if (inbound.Interaction is { } interaction && settings.CallbackAnswerWait > TimeSpan.Zero)
+        {
+            inline = new InlineAnswer();
+            inbound = inbound with { Interaction = interaction with { Inline = inline } };
+        }
+
         EnqueueResult result;
         try
         {
@@ -141,7 +149,59 @@ public static class TelegramEndpoints
                 detail: "The service cannot take the update now.");
         }
 
+        if (inline is not null && result == EnqueueResult.Queued)
+        {
+            return await AnswerInlineAsync(inbound.Interaction!.Id, inline, settings.CallbackAnswerWait, timeProvider, cancellationToken);
+        }
+
         return TypedResults.Ok();
+    }
+
+    /// <summary>
+    /// Waits for the press's turn and answers the callback query in the response, with the stale-press notice when
+    /// there is one; when the turn takes longer, acknowledges and leaves the answer to the adapter's API call.
+    /// </summary>
+    private static async Task<Results<Ok, FileContentHttpResult, ProblemHttpResult>> AnswerInlineAsync(
+        string callbackQueryId,
+        InlineAnswer inline,
+        TimeSpan wait,
+        TimeProvider timeProvider,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            await inline.Answer.WaitAsync(wait, timeProvider, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            // The turn is slow: fall through, StopWaiting hands the answer to the adapter.
+        }
+        catch (OperationCanceledException)
+        {
+            inline.StopWaiting();
+            throw;
+        }
+
+        if (inline.StopWaiting())
+        {
+            return TypedResults.Ok();
+        }
+
+        var reply = new ArrayBufferWriter<byte>(256);
+        using (var json = new Utf8JsonWriter(reply))
+        {
+            json.WriteStartObject();
+            json.WriteString("method", "answerCallbackQuery");
+            json.WriteString("callback_query_id", callbackQueryId);
+            if (TelegramAdapter.NoticeText(inline.Answer.Result) is { } text)
+            {
+                json.WriteString("text", text);
+            }
+
+            json.WriteEndObject();
+        }
+
+        return TypedResults.Bytes(reply.WrittenMemory, "application/json");
     }
 
     /// <summary>Compares in constant time; hashing first hides the expected length as well.</summary>

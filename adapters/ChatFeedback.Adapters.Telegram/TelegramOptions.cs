@@ -38,6 +38,13 @@ public sealed class TelegramOptions
     /// <summary>The bot's username without <c>@</c>; when set, only <c>/cmd@ThisBot</c> is shortened to <c>/cmd</c>.</summary>
     public string? BotUsername { get; set; }
 
+    /// <summary>
+    /// Webhook mode: how long the webhook request of a button press waits for its turn, so the callback query is
+    /// answered in the response (no API call), with the stale-press notice when there is one. After this the
+    /// request is acknowledged and the answer goes by API. Zero: always answer by API.
+    /// </summary>
+    public TimeSpan CallbackAnswerWait { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Sends per second into one chat (Telegram: about 1).</summary>
     public double PerChatPerSecond { get; set; } = 1;
 
@@ -115,6 +122,12 @@ public sealed partial class TelegramOptionsValidator : IValidateOptions<Telegram
         if (options.PollingTimeout < TimeSpan.FromSeconds(1) || options.PollingTimeout > TimeSpan.FromSeconds(60))
         {
             failures.Add($"{Section}:PollingTimeout must be between 00:00:01 and 00:01:00 (was {options.PollingTimeout}).");
+        }
+
+        // Telegram wants the answer within about 10 s of the press, and redelivers a webhook call unanswered for 60 s.
+        if (options.CallbackAnswerWait < TimeSpan.Zero || options.CallbackAnswerWait > TimeSpan.FromSeconds(10))
+        {
+            failures.Add($"{Section}:CallbackAnswerWait must be between 00:00:00 (off) and 00:00:10 (was {options.CallbackAnswerWait}).");
         }
 
         if (!string.IsNullOrEmpty(options.BotUsername) && !UsernamePattern().IsMatch(options.BotUsername))

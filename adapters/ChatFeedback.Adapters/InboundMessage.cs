@@ -69,7 +69,40 @@ public enum InboundKind
 /// A press the channel wants answered once the turn knows whether it counted: its id on the channel, the
 /// message that carried the buttons, that message's text and the pressed button's label.
 /// </summary>
-public sealed record Interaction(string Id, string? SourceMessageId, string? SourceText, string? ChosenLabel);
+public sealed record Interaction(string Id, string? SourceMessageId, string? SourceText, string? ChosenLabel)
+{
+    /// <summary>Set by an adapter that can answer the press in the channel's HTTP response (Telegram webhook reply).</summary>
+    public InlineAnswer? Inline { get; init; }
+}
+
+/// <summary>
+/// The answer to a press, handed from the turn to an adapter that is still holding the channel's request, so the
+/// answer goes back in the response instead of as an API call. Whoever comes first decides: the turn's
+/// <see cref="TryAnswer"/> (answer inline), or the adapter's <see cref="StopWaiting"/> (answer by API).
+/// </summary>
+public sealed class InlineAnswer
+{
+    private readonly TaskCompletionSource<string?> _answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes with the notice to show (null for none) once the turn hands the answer over.</summary>
+    public Task<string?> Answer => _answer.Task;
+
+    /// <summary>True once the answer has been handed over: it goes in the response, never by API.</summary>
+    public bool AnsweredInline => _answer.Task.IsCompletedSuccessfully;
+
+    /// <summary>Hands the answer over; false when the adapter has stopped waiting (then answer by API).</summary>
+    public bool TryAnswer(string? notice) => _answer.TrySetResult(notice);
+
+    /// <summary>
+    /// Stops waiting for the answer (later <see cref="TryAnswer"/> calls fail). True when it was not handed over, so
+    /// the caller must answer another way; false when it goes inline.
+    /// </summary>
+    public bool StopWaiting()
+    {
+        _answer.TrySetCanceled();
+        return !AnsweredInline;
+    }
+}
 
 public enum InteractionOutcome
 {

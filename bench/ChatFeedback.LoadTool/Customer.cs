@@ -62,10 +62,11 @@ public sealed class LoadRun(long maxMeasuredTurns)
 }
 
 /// <summary>
-/// One customer in a private chat, closed loop: sends an update, waits for the bot's reply at the stub, answers the
-/// question's buttons, and takes the post-purchase survey again and again (odd rounds through <c>/start</c> and the
-/// menu's survey button, even rounds with <c>/survey</c>). After any error it carries on in a fresh chat, so late replies
-/// to the old one cannot be mistaken for answers.
+/// One customer in a private chat, closed loop: sends an update, waits for the bot's reply at the channel's stub,
+/// answers the question's buttons, and takes the post-purchase survey again and again (odd rounds through
+/// <c>/start</c> and the menu's survey button, even rounds with <c>/survey</c>). After any error it carries on in a
+/// fresh chat, so late replies to the old one cannot be mistaken for answers. The channel's payloads come from its
+/// <see cref="ChannelProtocol"/>.
 /// </summary>
 public sealed class Customer : IDisposable
 {
@@ -75,23 +76,21 @@ public sealed class Customer : IDisposable
     private const string SkipValue = "__skip";
     private const string Comment = "Fast delivery and great quality";
     private static readonly MediaTypeHeaderValue JsonType = new("application/json");
-    private static long s_nextUpdateId = Random.Shared.NextInt64(1_000_000, 1_000_000_000);
 
     private readonly int _index;
-    private readonly long _chatIdBase;
+    private readonly long _chatBase;
     private readonly HttpClient _http;
-    private readonly Uri _webhook;
-    private readonly BotApiStub _stub;
+    private readonly ChannelProtocol _channel;
     private readonly LoadRun _run;
     private readonly TimeSpan _replyTimeout;
+    private readonly AnswerStyle _style;
     private readonly Random _random;
     private readonly Channel<BotCall> _inbox = Channel.CreateUnbounded<BotCall>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ArrayBufferWriter<byte> _body = new(4096);
+    private readonly Utf8JsonWriter _json;
     private CancellationTokenSource _timeout = new();
-    private long _chatId;
+    private CustomerChat _chat;
     private int _generation;
-    private long _messageId;
-    private long _callbackId;
 
     private enum Expect
     {
@@ -102,19 +101,18 @@ public sealed class Customer : IDisposable
         Question,
     }
 
-    private readonly AnswerStyle _style;
-
-    public Customer(int index, long chatIdBase, HttpClient http, Uri webhook, BotApiStub stub, LoadRun run, TimeSpan replyTimeout, AnswerStyle style)
+    public Customer(int index, long chatBase, HttpClient http, ChannelProtocol channel, LoadRun run, TimeSpan replyTimeout, AnswerStyle style)
     {
-        _style = style;
         _index = index;
-        _chatIdBase = chatIdBase;
+        _chatBase = chatBase;
         _http = http;
-        _webhook = webhook;
-        _stub = stub;
+        _channel = channel;
         _run = run;
         _replyTimeout = replyTimeout;
+        _style = style;
         _random = new Random(index);
+        _json = new Utf8JsonWriter(_body);
+        _chat = channel.NewChat(chatBase + index);
     }
 
     public CustomerStats Warmup { get; } = new();
@@ -141,11 +139,15 @@ public sealed class Customer : IDisposable
         }
         finally
         {
-            _stub.Unroute(_chatId);
+            _channel.Stub.Unroute(_chat.ConversationId);
         }
     }
 
-    public void Dispose() => _timeout.Dispose();
+    public void Dispose()
+    {
+        _timeout.Dispose();
+        _json.Dispose();
+    }
 
     /// <summary>One survey from its start to its end; false after an error.</summary>
     private async Task<bool> TakeSurveyAsync(int round)
@@ -173,7 +175,7 @@ public sealed class Customer : IDisposable
             }
             else
             {
-                WriteCallback(menu, survey);
+                WritePress(menu, survey);
             }
 
             question = await TurnAsync(Expect.Question);
@@ -233,7 +235,7 @@ public sealed class Customer : IDisposable
             }
             else
             {
-                WriteCallback(question, buttons[0]);
+                WritePress(question, buttons[0]);
             }
 
             return;
@@ -246,7 +248,7 @@ public sealed class Customer : IDisposable
         }
         else
         {
-            WriteCallback(question, pick);
+            WritePress(question, pick);
         }
     }
 
@@ -272,10 +274,18 @@ public sealed class Customer : IDisposable
             using (var content = new ReadOnlyMemoryContent(_body.WrittenMemory))
             {
                 content.Headers.ContentType = JsonType;
-                using var response = await _http.PostAsync(_webhook, content, token);
+                using var response = await _http.PostAsync(_channel.Endpoint, content, token);
                 if (!response.IsSuccessStatusCode)
                 {
                     Stats.HttpErrors++;
+                    return null;
+                }
+
+                // Most answers are empty; a press may be answered in the response (Telegram method reply, Teams invoke).
+                var body = response.Content.Headers.ContentLength is 0 ? [] : await response.Content.ReadAsByteArrayAsync(token);
+                if (_channel.Read(body) != ResponseVerdict.Acknowledged)
+                {
+                    Stats.WrongReplies++; // a stale-press notice, or an invoke answered without its card
                     return null;
                 }
             }
@@ -318,82 +328,32 @@ public sealed class Customer : IDisposable
 
     private void NewChat()
     {
-        _stub.Unroute(_chatId);
+        _channel.Stub.Unroute(_chat.ConversationId);
         while (_inbox.Reader.TryRead(out _))
         {
         }
 
-        _chatId = _chatIdBase + _index + (_generation++ * 100_000L);
-        _stub.Route(_chatId, _inbox.Writer);
+        _chat = _channel.NewChat(_chatBase + _index + (_generation++ * 100_000L));
+        _channel.Stub.Route(_chat.ConversationId, _inbox.Writer);
     }
 
     private void WriteText(string text)
     {
-        using var json = StartUpdate();
-        json.WriteStartObject("message");
-        json.WriteNumber("message_id", ++_messageId);
-        json.WriteNumber("date", DateTimeOffset.UtcNow.ToUnixTimeSeconds());
-        WriteChat(json);
-        WriteFrom(json);
-        json.WriteString("text", text);
-        json.WriteEndObject();
-        json.WriteEndObject();
+        StartUpdate();
+        _channel.WriteText(_json, _chat, text);
+        _json.Flush();
     }
 
-    private void WriteCallback(BotCall question, BotButton button)
+    private void WritePress(BotCall question, BotButton button)
     {
-        using var json = StartUpdate();
-        json.WriteStartObject("callback_query");
-        json.WriteString("id", $"{_chatId}_{++_callbackId}");
-        WriteFrom(json);
-        json.WriteString("chat_instance", "load");
-        json.WriteString("data", button.CallbackData);
-        json.WriteStartObject("message");
-        json.WriteNumber("message_id", question.MessageId);
-        json.WriteNumber("date", DateTimeOffset.UtcNow.ToUnixTimeSeconds());
-        WriteChat(json);
-        json.WriteStartObject("from");
-        json.WriteNumber("id", 123456);
-        json.WriteBoolean("is_bot", true);
-        json.WriteString("first_name", "LoadBot");
-        json.WriteEndObject();
-        json.WriteString("text", question.Text);
-        if (question.KeyboardJson is { } keyboard)
-        {
-            json.WritePropertyName("reply_markup");
-            json.WriteRawValue(keyboard, skipInputValidation: true);
-        }
-
-        json.WriteEndObject();
-        json.WriteEndObject();
-        json.WriteEndObject();
+        StartUpdate();
+        _channel.WritePress(_json, _chat, question, button);
+        _json.Flush();
     }
 
-    private Utf8JsonWriter StartUpdate()
+    private void StartUpdate()
     {
         _body.ResetWrittenCount();
-        var json = new Utf8JsonWriter(_body);
-        json.WriteStartObject();
-        json.WriteNumber("update_id", Interlocked.Increment(ref s_nextUpdateId));
-        return json;
-    }
-
-    private void WriteChat(Utf8JsonWriter json)
-    {
-        json.WriteStartObject("chat");
-        json.WriteNumber("id", _chatId);
-        json.WriteString("type", "private");
-        json.WriteString("first_name", "Load");
-        json.WriteEndObject();
-    }
-
-    private void WriteFrom(Utf8JsonWriter json)
-    {
-        json.WriteStartObject("from");
-        json.WriteNumber("id", _chatId);
-        json.WriteBoolean("is_bot", false);
-        json.WriteString("first_name", "Load");
-        json.WriteString("language_code", "en");
-        json.WriteEndObject();
+        _json.Reset(_body);
     }
 }

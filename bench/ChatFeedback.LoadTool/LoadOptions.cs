@@ -2,8 +2,7 @@ using System.Globalization;
 
 namespace ChatFeedback.LoadTool;
 
-/// <summary>The command line of the load tool; every option has a default that runs the standard measurement.</summary>
-/// <summary>How customers answer: buttons (callback queries), typed text, or a mix.</summary>
+/// <summary>How customers answer: buttons (callback queries, card actions), typed text, or a mix.</summary>
 public enum AnswerStyle
 {
     Mixed,
@@ -11,6 +10,7 @@ public enum AnswerStyle
     Typed,
 }
 
+/// <summary>The command line of the load tool; every option has a default that runs the standard measurement.</summary>
 public sealed class LoadOptions
 {
     public int Customers { get; private set; } = 64;
@@ -39,13 +39,17 @@ public sealed class LoadOptions
 
     public AnswerStyle Answers { get; private set; } = AnswerStyle.Mixed;
 
+    public LoadChannel Channel { get; private set; } = LoadChannel.Telegram;
+
     public bool Help { get; private set; }
 
     public const string Usage = """
-        ChatFeedback load tool: N closed-loop Telegram customers against the real service on loopback.
+        ChatFeedback load tool: N closed-loop Telegram or Teams customers against the real service on loopback.
 
         dotnet run -c Release --project bench/ChatFeedback.LoadTool -- [options]
 
+          --channel NAME       telegram (default: webhook, Bot API stub) or teams (Bot Framework activities, anonymous
+                               local mode, Bot Connector stub)
           --customers N        concurrent customers (default 64)
           --duration S         measured phase in seconds (default 30)
           --warmup S           warm-up before measuring, in seconds (default 5)
@@ -108,6 +112,12 @@ public sealed class LoadOptions
                     options.Answers = Enum.TryParse<AnswerStyle>(style, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
                         ? parsed
                         : throw new ArgumentException($"--answers expects mixed, pressed or typed (was '{style}').");
+                    break;
+                case "--channel":
+                    var channel = Value();
+                    options.Channel = Enum.TryParse<LoadChannel>(channel, ignoreCase: true, out var named) && Enum.IsDefined(named)
+                        ? named
+                        : throw new ArgumentException($"--channel expects telegram or teams (was '{channel}').");
                     break;
                 case "--out":
                     options.Out = Value();

@@ -39,6 +39,8 @@ public sealed record LoadResults
 
     public required string CommandLine { get; init; }
 
+    public required string Channel { get; init; }
+
     public required string Stores { get; init; }
 
     public required string Answers { get; init; }
@@ -110,7 +112,7 @@ public sealed record LoadResults
     {
         var c = CultureInfo.InvariantCulture;
         var s = new StringBuilder();
-        s.AppendLine(c, $"ChatFeedback load test: {Customers} customers ({Answers} answers), {Stores} stores, {MeasuredSeconds:0.0} s measured after {WarmupSeconds:0.#} s warm-up");
+        s.AppendLine(c, $"ChatFeedback load test: {Customers} {Channel} customers ({Answers} answers), {Stores} stores, {MeasuredSeconds:0.0} s measured after {WarmupSeconds:0.#} s warm-up");
         s.AppendLine(c, $"  {Machine}; {Runtime}");
         s.AppendLine(c, $"  turns                 {Turns,12:N0}   ({SurveysCompleted:N0} surveys completed)");
         s.AppendLine(c, $"  turns/s               {TurnsPerSecond,12:N0}");
@@ -133,7 +135,7 @@ public sealed record LoadResults
             s.AppendLine(c, $"  redis round trips     {trips,12:0.00} /turn   (raw commandstats {RedisCommandsPerTurnRaw:0.00}, total_commands_processed {RedisTotalCommandsProcessedPerTurn:0.00}; {byCommand})");
         }
 
-        s.AppendLine(c, $"  Bot API calls/turn    {string.Join(", ", BotApiCallsPerTurn.OrderByDescending(p => p.Value).Select(p => $"{p.Key} {p.Value:0.00}"))}");
+        s.AppendLine(c, $"  channel calls/turn    {string.Join(", ", BotApiCallsPerTurn.OrderByDescending(p => p.Value).Select(p => $"{p.Key} {p.Value:0.00}"))}");
         s.AppendLine();
         s.AppendLine("  target                              goal             measured      result");
         foreach (var t in Targets)

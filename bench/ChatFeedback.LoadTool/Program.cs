@@ -4,9 +4,9 @@ using System.Net;
 using System.Runtime.InteropServices;
 using ChatFeedback.LoadTool;
 
-// The end-to-end load test: a local Bot API stub, a private Redis, the real service as a child process, and N
-// closed-loop customers posting Telegram updates to its webhook. All traffic stays on 127.0.0.1, and every loop is
-// bounded by --duration, --max-turns and --reply-timeout. See bench/README.md.
+// The end-to-end load test: the channel's server side as a local stub (Telegram Bot API or Bot Connector), a private
+// Redis, the real service as a child process, and N closed-loop customers posting the channel's updates to it. All
+// traffic stays on 127.0.0.1, and every loop is bounded by --duration, --max-turns and --reply-timeout. See bench/README.md.
 LoadOptions options;
 try
 {
@@ -33,36 +33,28 @@ if (!File.Exists(serviceDll))
     return 2;
 }
 
-await using var stub = new BotApiStub();
+await using var channel = ChannelProtocol.Create(options.Channel);
+var stub = channel.Stub;
 await stub.StartAsync();
 await using var redis = options.NoRedis ? null : await RedisUnderTest.StartAsync(options.Redis);
 
 var servicePort = ChildProcess.FreeLoopbackPort();
-var secret = "load_" + Guid.NewGuid().ToString("N");
 var runId = Guid.NewGuid().ToString("N")[..8];
 var environment = new Dictionary<string, string>(StringComparer.Ordinal)
 {
     ["ASPNETCORE_ENVIRONMENT"] = "Production",
     ["Logging__LogLevel__Default"] = "Warning",
-    ["Telegram__BotToken"] = "123456:LOAD",
-    ["Telegram__Mode"] = "Webhook",
-    ["Telegram__WebhookUrl"] = "https://load.example.test/api/telegram",
-    ["Telegram__WebhookSecret"] = secret,
-    ["Telegram__ApiBaseUrl"] = $"http://127.0.0.1:{stub.Port}",
-    // 0 = no limit (ChannelThrottle creates no bucket): the stub is not Telegram and must not be what throttles.
-    ["Telegram__PerChatPerSecond"] = "0",
-    ["Telegram__PerGroupPerMinute"] = "0",
-    ["Telegram__GlobalPerSecond"] = "0",
     ["Redis__ConnectionString"] = redis?.ConnectionString ?? string.Empty,
     // An existing Redis may hold other data: this run's keys get their own prefix.
     ["Redis__KeyPrefix"] = options.Redis is null ? "cf:" : $"cf-load-{runId}:",
 };
+channel.Configure(environment);
 foreach (var (key, value) in options.ServiceEnvironment)
 {
     environment[key] = value;
 }
 
-Console.WriteLine($"Starting {serviceDll} on 127.0.0.1:{servicePort} ({(redis is null ? "in-process stores" : "Redis " + redis.ConnectionString)}; Bot API stub on 127.0.0.1:{stub.Port})");
+Console.WriteLine($"Starting {serviceDll} on 127.0.0.1:{servicePort} ({(redis is null ? "in-process stores" : "Redis " + redis.ConnectionString)}; {channel.Name} stub on 127.0.0.1:{stub.Port})");
 using var service = ChildProcess.Start("dotnet", [serviceDll, "--urls", $"http://127.0.0.1:{servicePort}"], environment, Path.GetDirectoryName(serviceDll)!);
 var servicePid = service.Id.ToString(CultureInfo.InvariantCulture);
 
@@ -77,7 +69,7 @@ using var http = new HttpClient(new SocketsHttpHandler
     BaseAddress = new Uri($"http://127.0.0.1:{servicePort}"),
     Timeout = Timeout.InfiniteTimeSpan, // each turn has its own --reply-timeout
 };
-http.DefaultRequestHeaders.Add("X-Telegram-Bot-Api-Secret-Token", secret);
+channel.Configure(http);
 
 if (!await WaitForHealthAsync(http, service))
 {
@@ -86,15 +78,14 @@ if (!await WaitForHealthAsync(http, service))
     return 1;
 }
 
-// Chat ids are new every run, so a reused Redis never hands a customer an old session.
-var chatIdBase = Random.Shared.NextInt64(1_000_000_000, 9_000_000_000);
+// Chat numbers are new every run, so a reused Redis never hands a customer an old session.
+var chatBase = Random.Shared.NextInt64(1_000_000_000, 9_000_000_000);
 var run = new LoadRun(options.MaxTurns);
-var webhook = new Uri("/api/telegram", UriKind.Relative);
 var customers = Enumerable.Range(0, options.Customers)
-    .Select(i => new Customer(i, chatIdBase, http, webhook, stub, run, options.ReplyTimeout, options.Answers))
+    .Select(i => new Customer(i, chatBase, http, channel, run, options.ReplyTimeout, options.Answers))
     .ToList();
 
-Console.WriteLine($"Healthy. {options.Customers} customers: {options.Warmup.TotalSeconds:0.#} s warm-up, then {options.Duration.TotalSeconds:0.#} s measured (at most {options.MaxTurns:N0} turns).");
+Console.WriteLine($"Healthy. {options.Customers} {channel.Name} customers: {options.Warmup.TotalSeconds:0.#} s warm-up, then {options.Duration.TotalSeconds:0.#} s measured (at most {options.MaxTurns:N0} turns).");
 var running = customers.Select(c => Task.Run(c.RunAsync)).ToList();
 var allDone = Task.WhenAll(running);
 
@@ -146,7 +137,7 @@ await File.WriteAllTextAsync(options.Out, results.ToJson());
 Console.WriteLine($"Results written to {Path.GetFullPath(options.Out)}");
 return results.AllTargetsPass ? 0 : 1;
 
-static LoadResults Build(LoadOptions options, List<Customer> customers, Snapshot before, Snapshot after, TimeSpan measured, long servicePeakKb, long toolPeakKb, long serviceThreads, bool withRedis, BotApiStub stub)
+static LoadResults Build(LoadOptions options, List<Customer> customers, Snapshot before, Snapshot after, TimeSpan measured, long servicePeakKb, long toolPeakKb, long serviceThreads, bool withRedis, LoopbackStub stub)
 {
     var turns = customers.Sum(c => c.Measured.Turns);
     // Counters are divided by the turns completed between the two snapshots (the same window as the counters), which
@@ -169,8 +160,12 @@ static LoadResults Build(LoadOptions options, List<Customer> customers, Snapshot
         delta.Remove("info"); // the tool's own snapshots
         raw = delta.Values.Sum() / (double)perTurn;
         // Redis counts the commands a script runs (redis.call) under their own names as well: the session save script's
-        // HGET, HSET and PEXPIRE are not round trips. The service sends none of these itself (it loads with HMGET).
-        var inner = delta.GetValueOrDefault("hget") + delta.GetValueOrDefault("hset") + delta.GetValueOrDefault("pexpire");
+        // EXISTS, HGET, HSET, PEXPIRE and SET are not round trips. The service sends none of the first four itself (it
+        // loads with HMGET); the script's SET (admitting the message) runs once per saving HSET, and only in the script
+        // that checks EXISTS first, whereas a service that dedupes at enqueue sends its SET NX itself.
+        var exists = delta.GetValueOrDefault("exists");
+        var scriptSets = exists > 0 ? Math.Min(delta.GetValueOrDefault("set"), delta.GetValueOrDefault("hset")) : 0;
+        var inner = exists + delta.GetValueOrDefault("hget") + delta.GetValueOrDefault("hset") + delta.GetValueOrDefault("pexpire") + scriptSets;
         // Turns in flight at the window's edges (at most one per customer) add a few SET/HMGET without their turn,
         // so the figure is compared at two decimals.
         roundTrips = (delta.Values.Sum() - inner) / (double)perTurn;
@@ -203,6 +198,7 @@ static LoadResults Build(LoadOptions options, List<Customer> customers, Snapshot
         Machine = Machine(),
         Runtime = RuntimeInformation.FrameworkDescription,
         CommandLine = string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
+        Channel = options.Channel.ToString().ToLowerInvariant(),
         Stores = withRedis ? "Redis" : "in-process",
         Answers = options.Answers.ToString().ToLowerInvariant(),
         Customers = options.Customers,
@@ -311,7 +307,7 @@ internal sealed record Snapshot(
     long ServiceContextSwitches,
     long Turns)
 {
-    public static async Task<Snapshot> TakeAsync(string servicePid, RedisUnderTest? redis, BotApiStub stub, ChildProcess service, LoadRun run)
+    public static async Task<Snapshot> TakeAsync(string servicePid, RedisUnderTest? redis, LoopbackStub stub, ChildProcess service, LoadRun run)
     {
         var calls = redis is null ? null : await redis.CommandCallsAsync();
         var total = redis is null ? 0 : await redis.TotalCommandsAsync();

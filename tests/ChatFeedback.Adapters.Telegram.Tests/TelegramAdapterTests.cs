@@ -203,6 +203,36 @@ public sealed class TelegramAdapterTests : IDisposable
     }
 
     [Fact]
+    public async Task PressAnsweredInTheWebhookResponseIsOnlyEdited()
+    {
+        api.Ok("editMessageText", SentMessage);
+        var inline = new InlineAnswer();
+        var press = Pressed();
+        press = press with { Interaction = press.Interaction! with { Inline = inline } };
+        Assert.True(inline.TryAnswer(null));
+
+        await Adapter.RespondAsync(press, InteractionOutcome.Accepted, null, Ct);
+
+        Assert.Empty(api.Calls("answerCallbackQuery"));
+        Assert.Single(api.Calls("editMessageText"));
+    }
+
+    [Fact]
+    public async Task PressWhoseWebhookStillWaitsIsAnsweredByApiAndTheWaitEnds()
+    {
+        api.Ok("answerCallbackQuery");
+        var inline = new InlineAnswer();
+        var press = Pressed();
+        press = press with { Interaction = press.Interaction! with { Inline = inline } };
+
+        await Adapter.RespondAsync(press, InteractionOutcome.Stale, "That question is closed.", Ct);
+
+        Assert.Equal("That question is closed.", Assert.Single(api.Calls("answerCallbackQuery")).GetProperty("text").GetString());
+        Assert.False(inline.TryAnswer("too late"));
+        Assert.True(inline.Answer.IsCanceled);
+    }
+
+    [Fact]
     public async Task TreatsMessageNotModifiedAsSuccess()
     {
         api.Ok("answerCallbackQuery")

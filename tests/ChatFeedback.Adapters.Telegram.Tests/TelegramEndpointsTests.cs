@@ -41,11 +41,60 @@ public sealed class TelegramEndpointsTests
     public async Task DeserialisesCallbackQueriesWithTheBotApiSettings()
     {
         await using var host = await TelegramWebhookHost.StartAsync();
+        host.Sink.Answer = (message, _) => AnsweredInline(message, null);
 
         using var response = await host.PostAsync(Fixture("callback-query"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(new ButtonPress("q3", "4"), Assert.Single(host.Sink.Messages).Button);
+    }
+
+    [Fact]
+    public async Task AnswersTheCallbackQueryInTheResponseWithTheNoticeTheTurnGave()
+    {
+        await using var host = await TelegramWebhookHost.StartAsync();
+        host.Sink.Answer = (message, _) => AnsweredInline(message, "That question is closed.");
+
+        using var response = await host.PostAsync(Fixture("callback-query"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        using var reply = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal("answerCallbackQuery", reply.RootElement.GetProperty("method").GetString());
+        Assert.Equal("1656101093845937152", reply.RootElement.GetProperty("callback_query_id").GetString());
+        Assert.Equal("That question is closed.", reply.RootElement.GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public async Task AcknowledgesAPressWithoutAnswerWhenItsTurnIsLateAndLeavesTheAnswerToTheApi()
+    {
+        await using var host = await TelegramWebhookHost.StartAsync(new Dictionary<string, string?> { ["Telegram:CallbackAnswerWait"] = "00:00:00.001" });
+
+        using var response = await host.PostAsync(Fixture("callback-query"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken));
+        var inline = Assert.Single(host.Sink.Messages).Interaction!.Inline!;
+        Assert.False(inline.TryAnswer(null));
+        Assert.True(inline.StopWaiting()); // the adapter answers by API
+    }
+
+    [Fact]
+    public async Task WithTheWaitOffAPressIsAcknowledgedAtOnce()
+    {
+        await using var host = await TelegramWebhookHost.StartAsync(new Dictionary<string, string?> { ["Telegram:CallbackAnswerWait"] = "00:00:00" });
+
+        using var response = await host.PostAsync(Fixture("callback-query"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Null(Assert.Single(host.Sink.Messages).Interaction!.Inline);
+    }
+
+    /// <summary>A sink whose turn is done at once: the press's answer is handed to the waiting webhook.</summary>
+    private static EnqueueResult AnsweredInline(InboundMessage message, string? notice)
+    {
+        Assert.True(message.Interaction?.Inline?.TryAnswer(notice));
+        return EnqueueResult.Queued;
     }
 
     [Fact]

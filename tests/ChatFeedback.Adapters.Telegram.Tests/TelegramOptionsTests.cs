@@ -35,6 +35,7 @@ public sealed class TelegramOptionsTests
         Assert.Equal(new Uri("https://api.telegram.org"), options.ApiBaseUrl);
         Assert.Equal(1024 * 1024, options.MaxBodyBytes);
         Assert.Equal(TimeSpan.FromSeconds(25), options.PollingTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(2), options.CallbackAnswerWait);
         Assert.Equal(new ChannelRateLimits(1, 3, 20, 25, 25), options.ToRateLimits());
     }
 
@@ -81,6 +82,17 @@ public sealed class TelegramOptionsTests
         var failure = Assert.Single(Failures(options));
         Assert.StartsWith("Telegram:BotToken", failure, StringComparison.Ordinal);
         Assert.DoesNotContain(token, failure, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("-00:00:01")]
+    [InlineData("00:00:11")]
+    public void NamesTheKeyOfAnOutOfRangeCallbackAnswerWait(string wait)
+    {
+        var options = Webhook();
+        options.CallbackAnswerWait = TimeSpan.Parse(wait, System.Globalization.CultureInfo.InvariantCulture);
+
+        Assert.Contains(Failures(options), f => f.StartsWith("Telegram:CallbackAnswerWait must be between 00:00:00 (off) and 00:00:10", StringComparison.Ordinal));
     }
 
     [Fact]

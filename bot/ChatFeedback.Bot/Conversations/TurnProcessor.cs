@@ -14,6 +14,7 @@ namespace ChatFeedback.Bot.Conversations;
 public sealed class TurnProcessor(
     DialogEngine engine,
     ISessionStore sessions,
+    IMessageDeduplicator deduplicator,
     ISurveyLinkStore links,
     EffectDispatcher effects,
     ConversationStatus status,
@@ -71,6 +72,13 @@ public sealed class TurnProcessor(
             if (turn.Outcome == TurnOutcome.Stale && turn.Effects.Count == 0 && stored is not null)
             {
                 // A press of an old question changes nothing, so nothing is written (no version bump, no conflicts).
+                // With no save to admit it, a store that dedupes on save needs the deduplicator for the notice.
+                if (sessions.DeduplicatesOnSave && !await deduplicator.TryBeginAsync(message.Conversation.ChannelId, message.MessageId))
+                {
+                    logger.DuplicateDropped(message.MessageId, key);
+                    return;
+                }
+
                 await ReplyAsync(message, turn, cancellationToken);
                 return;
             }
@@ -79,7 +87,14 @@ public sealed class TurnProcessor(
                 new StoredSession(turn.State, message.Conversation, stored?.Version ?? 0, stored?.OptedOut ?? false, now),
                 turn.Effects);
 
-            if (!await sessions.TrySaveAsync(key, session, stored?.Version ?? 0, cancellationToken))
+            var saved = await sessions.TrySaveAsync(key, session, stored?.Version ?? 0, new MessageIdentity(message.Conversation.ChannelId, message.MessageId), cancellationToken);
+            if (saved == SaveOutcome.Duplicate)
+            {
+                logger.DuplicateDropped(message.MessageId, key);
+                return;
+            }
+
+            if (saved == SaveOutcome.Conflict)
             {
                 logger.SaveConflict(key, message.MessageId, attempt);
                 continue;

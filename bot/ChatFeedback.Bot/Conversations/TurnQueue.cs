@@ -7,7 +7,8 @@ using Microsoft.Extensions.Options;
 namespace ChatFeedback.Bot.Conversations;
 
 /// <summary>
-/// Where adapters hand inbound messages over. Messages are deduplicated on their channel message id, then routed by
+/// Where adapters hand inbound messages over. Messages are deduplicated on their channel message id (here, or when the
+/// session store admits them with the turn's save, see <see cref="ISessionStore.DeduplicatesOnSave"/>), then routed by
 /// conversation to one of <see cref="TurnsOptions.Workers"/> bounded queues, each drained by one worker: turns are
 /// strictly ordered per conversation and concurrent across conversations. A full queue makes the caller wait
 /// (back-pressure). On shutdown, enqueuing is refused and what is queued is processed before the host stops.
@@ -16,14 +17,17 @@ namespace ChatFeedback.Bot.Conversations;
 public sealed class TurnQueue : BackgroundService, IInboundSink
 {
     private readonly Channel<InboundMessage>[] _partitions;
-    private readonly IMessageDeduplicator _deduplicator;
+    private readonly IMessageDeduplicator? _deduplicator;
     private readonly TurnProcessor _processor;
     private readonly ILogger<TurnQueue> _logger;
 
-    public TurnQueue(IOptions<TurnsOptions> options, IMessageDeduplicator deduplicator, TurnProcessor processor, ILogger<TurnQueue> logger)
+    public TurnQueue(IOptions<TurnsOptions> options, IMessageDeduplicator deduplicator, ISessionStore sessions, TurnProcessor processor, ILogger<TurnQueue> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _deduplicator = deduplicator;
+        ArgumentNullException.ThrowIfNull(sessions);
+
+        // A store that admits messages when it saves (Redis) drops redeliveries there, at no extra round trip.
+        _deduplicator = sessions.DeduplicatesOnSave ? null : deduplicator;
         _processor = processor;
         _logger = logger;
         _partitions = new Channel<InboundMessage>[options.Value.Workers];
@@ -45,7 +49,7 @@ public sealed class TurnQueue : BackgroundService, IInboundSink
     {
         ArgumentNullException.ThrowIfNull(message);
         var channelId = message.Conversation.ChannelId;
-        if (!await _deduplicator.TryBeginAsync(channelId, message.MessageId))
+        if (_deduplicator is not null && !await _deduplicator.TryBeginAsync(channelId, message.MessageId))
         {
             _logger.DuplicateDropped(message.MessageId, message.Conversation.Key);
             return EnqueueResult.Duplicate;
@@ -65,7 +69,7 @@ public sealed class TurnQueue : BackgroundService, IInboundSink
         }
         finally
         {
-            if (!queued)
+            if (!queued && _deduplicator is not null)
             {
                 // Not queued (shutdown or the caller gave up): let the channel's redelivery through.
                 await _deduplicator.ForgetAsync(channelId, message.MessageId);

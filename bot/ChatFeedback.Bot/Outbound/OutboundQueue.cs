@@ -65,7 +65,8 @@ public sealed class OutboundQueue : BackgroundService
 
     /// <summary>
     /// Queues the answer to a press (when given) and then <paramref name="messages"/> for <paramref name="to"/>, in
-    /// order; waits only while the queue is full. Answering presses here keeps slow channel calls off the turn workers.
+    /// order; waits only while the queue is full. Answering presses here keeps slow channel calls off the turn workers;
+    /// a press whose request is still open (<see cref="InlineAnswer"/>) gets its answer handed over at once instead.
     /// </summary>
     public async ValueTask EnqueueAsync(ConversationAddress to, IEnumerable<OutboundMessage> messages, string causedBy, CancellationToken cancellationToken, PressAnswer? press = null)
     {
@@ -75,6 +76,8 @@ public sealed class OutboundQueue : BackgroundService
         var now = _timeProvider.GetUtcNow();
         if (press is not null)
         {
+            // The webhook still holding the press's request answers it in its response: no API call for the answer.
+            press.Press.Interaction?.Inline?.TryAnswer(press.Notice);
             await writer.WriteAsync(new OutboundItem(to, null, causedBy, now) { Press = press }, cancellationToken);
         }
 

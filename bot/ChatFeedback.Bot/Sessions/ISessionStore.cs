@@ -27,6 +27,36 @@ public interface ISessionStore
     /// </summary>
     Task<bool> TrySaveAsync(string conversationKey, StoredSession session, long expectedVersion, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// True when this store admits the message that caused a save exactly once, in the same atomic step as the save
+    /// (<see cref="TrySaveAsync(string, StoredSession, long, MessageIdentity, CancellationToken)"/>): the turn queue then
+    /// does not deduplicate at enqueue, which saves a round trip per turn.
+    /// </summary>
+    bool DeduplicatesOnSave => false;
+
+    /// <summary>
+    /// Saves like <see cref="TrySaveAsync(string, StoredSession, long, CancellationToken)"/> on behalf of
+    /// <paramref name="causedBy"/>. A store that <see cref="DeduplicatesOnSave"/> refuses the save, changing nothing, when
+    /// that message id was admitted before within <see cref="SessionsOptions.DedupeWindow"/>, and otherwise remembers it
+    /// with the save; any other store leaves dedupe to the turn queue.
+    /// </summary>
+    async Task<SaveOutcome> TrySaveAsync(string conversationKey, StoredSession session, long expectedVersion, MessageIdentity causedBy, CancellationToken cancellationToken) =>
+        await TrySaveAsync(conversationKey, session, expectedVersion, cancellationToken) ? SaveOutcome.Saved : SaveOutcome.Conflict;
+
     /// <summary>Forgets the session; nothing happens when there is none.</summary>
     Task DeleteAsync(string conversationKey, CancellationToken cancellationToken);
+}
+
+/// <summary>A channel message, as the deduplicator knows it.</summary>
+public readonly record struct MessageIdentity(string ChannelId, string MessageId);
+
+public enum SaveOutcome
+{
+    Saved,
+
+    /// <summary>Another writer saved first: load again and retry.</summary>
+    Conflict,
+
+    /// <summary>The message was handled before (a redelivery): nothing was saved, and nothing must be sent.</summary>
+    Duplicate,
 }

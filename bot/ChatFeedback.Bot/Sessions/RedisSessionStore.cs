@@ -9,7 +9,8 @@ namespace ChatFeedback.Bot.Sessions;
 /// Sessions in Redis, shared by every instance: one hash per conversation at <see cref="RedisKeys.Session"/> with
 /// fields <c>v</c> (version), <c>s</c> (<see cref="DialogStateSerializer"/> JSON) and <c>m</c> (address, opt-out,
 /// updated-at as JSON). The key expires <see cref="SessionsOptions.IdleTimeout"/> after the last save.
-/// Load is one HMGET; save is one EVALSHA (EVAL the first time on a connection) that compares the version and writes atomically.
+/// Load is one HMGET; save is one EVALSHA (EVAL the first time on a connection) that compares the version and writes
+/// atomically, and for a turn also admits the message that caused it (dedupe), so a turn costs two round trips.
 /// </summary>
 public sealed class RedisSessionStore(IConnectionMultiplexer connection, RedisKeys keys, IOptions<SessionsOptions> options) : ISessionStore
 {
@@ -19,17 +20,29 @@ public sealed class RedisSessionStore(IConnectionMultiplexer connection, RedisKe
     private static readonly RedisValue[] AllFields = [VersionField, StateField, MetadataField];
 
     // Compare-and-set in one round trip: a missing hash counts as version 0. The field names match the constants above.
-    private static readonly LuaScript SaveScript = LuaScript.Prepare("""
+    private const string CompareAndSet = """
         local current = redis.call('HGET', @Key, 'v')
         if (current and tonumber(current) or 0) ~= tonumber(@Expected) then
           return 0
         end
         redis.call('HSET', @Key, 'v', @Version, 's', @State, 'm', @Metadata)
         redis.call('PEXPIRE', @Key, @TtlMilliseconds)
-        return 1
-        """);
+
+        """;
+
+    private static readonly LuaScript SaveScript = LuaScript.Prepare(CompareAndSet + "return 1");
+
+    // The same, admitting the message that caused the save (RedisMessageDeduplicator's key) in the same atomic step:
+    // a redelivered message is refused here, so the turn needs no separate dedupe round trip.
+    private static readonly LuaScript SaveOnceScript = LuaScript.Prepare(
+        "if redis.call('EXISTS', @Dedupe) == 1 then return 2 end\n"
+        + CompareAndSet
+        + "redis.call('SET', @Dedupe, 1, 'PX', @DedupeMilliseconds)\nreturn 1");
 
     private readonly long _idleTimeoutMilliseconds = (long)options.Value.IdleTimeout.TotalMilliseconds;
+    private readonly long _dedupeWindowMilliseconds = (long)options.Value.DedupeWindow.TotalMilliseconds;
+
+    public bool DeduplicatesOnSave => true;
 
     public async Task<StoredSession?> LoadAsync(string conversationKey, CancellationToken cancellationToken)
     {
@@ -68,10 +81,36 @@ public sealed class RedisSessionStore(IConnectionMultiplexer connection, RedisKe
             expectedVersion,
             expectedVersion + 1,
             DialogStateSerializer.Serialize(session.State),
-            JsonSerializer.SerializeToUtf8Bytes(new SessionMetadata(session.Address, session.OptedOut, session.UpdatedAt), RedisJsonContext.Default.SessionMetadata),
+            Metadata(session),
             _idleTimeoutMilliseconds);
         var result = await connection.GetDatabase().ScriptEvaluateAsync(SaveScript, parameters);
         return (int)result == 1;
+    }
+
+    public async Task<SaveOutcome> TrySaveAsync(string conversationKey, StoredSession session, long expectedVersion, MessageIdentity causedBy, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(conversationKey);
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentOutOfRangeException.ThrowIfNegative(expectedVersion);
+        ArgumentException.ThrowIfNullOrEmpty(causedBy.ChannelId);
+        ArgumentException.ThrowIfNullOrEmpty(causedBy.MessageId);
+
+        var parameters = new SaveOnceParameters(
+            keys.Session(conversationKey),
+            keys.Dedupe(causedBy.ChannelId, causedBy.MessageId),
+            expectedVersion,
+            expectedVersion + 1,
+            DialogStateSerializer.Serialize(session.State),
+            Metadata(session),
+            _idleTimeoutMilliseconds,
+            _dedupeWindowMilliseconds);
+        var result = (int)await connection.GetDatabase().ScriptEvaluateAsync(SaveOnceScript, parameters);
+        return result switch
+        {
+            1 => SaveOutcome.Saved,
+            2 => SaveOutcome.Duplicate,
+            _ => SaveOutcome.Conflict,
+        };
     }
 
     public async Task DeleteAsync(string conversationKey, CancellationToken cancellationToken)
@@ -80,6 +119,11 @@ public sealed class RedisSessionStore(IConnectionMultiplexer connection, RedisKe
         await connection.GetDatabase().KeyDeleteAsync(keys.Session(conversationKey)).WaitAsync(cancellationToken);
     }
 
+    private static byte[] Metadata(StoredSession session) =>
+        JsonSerializer.SerializeToUtf8Bytes(new SessionMetadata(session.Address, session.OptedOut, session.UpdatedAt), RedisJsonContext.Default.SessionMetadata);
+
     // LuaScript binds @Key, @Expected… to these properties by name (RedisKey → KEYS[], the rest → ARGV[]).
+    private sealed record SaveOnceParameters(RedisKey Key, RedisKey Dedupe, long Expected, long Version, byte[] State, byte[] Metadata, long TtlMilliseconds, long DedupeMilliseconds);
+
     private sealed record SaveParameters(RedisKey Key, long Expected, long Version, byte[] State, byte[] Metadata, long TtlMilliseconds);
 }

@@ -124,21 +124,106 @@ public sealed class RedisSessionStoreTests(RedisServerFixture redis) : SessionSt
     }
 
     [Fact]
-    public async Task ATurnCostsThreeRoundTrips()
+    public async Task ATurnCostsTwoRoundTrips()
     {
         await using var instance = await redis.ConnectAsync();
         var sessions = CreateStore(instance);
-        var deduplicator = new RedisMessageDeduplicator(instance, _keys, Options.Create(new SessionsOptions()));
         var key = NewKey();
-        await sessions.TrySaveAsync(key, Session(key), 0, Ct);
+        await sessions.TrySaveAsync(key, Session(key), 0, NewMessage(), Ct); // the script is known on this connection from now on
 
+        // Load, then save admitting the message (dedupe) in the same script: no separate SET NX.
         var before = OperationsSent(instance);
-        Assert.True(await deduplicator.TryBeginAsync("test", Guid.NewGuid().ToString("N")));
         var session = await sessions.LoadAsync(key, Ct);
-        Assert.True(await sessions.TrySaveAsync(key, Session(key, "next"), session!.Version, Ct));
+        var saved = await sessions.TrySaveAsync(key, Session(key, "next"), session!.Version, NewMessage(), Ct);
 
-        Assert.Equal(3, OperationsSent(instance) - before);
+        Assert.Equal(SaveOutcome.Saved, saved);
+        Assert.Equal(2, OperationsSent(instance) - before);
     }
+
+    [Fact]
+    public async Task ASaveForAMessageAdmittedBeforeIsRefusedAsDuplicateAndChangesNothing()
+    {
+        var store = CreateStore();
+        var key = NewKey();
+        var message = NewMessage();
+        Assert.Equal(SaveOutcome.Saved, await store.TrySaveAsync(key, Session(key, "first"), 0, message, Ct));
+
+        Assert.Equal(SaveOutcome.Duplicate, await store.TrySaveAsync(key, Session(key, "again"), 1, message, Ct));
+
+        var loaded = await store.LoadAsync(key, Ct);
+        Assert.Equal(1, loaded!.Version);
+        Assert.Equal("first", loaded.State.StepId);
+    }
+
+    [Fact]
+    public async Task ASaveAdmitsItsMessageForTheDedupeWindowUnderTheDeduplicatorsKey()
+    {
+        var store = CreateStore();
+        var key = NewKey();
+        var message = NewMessage();
+
+        await store.TrySaveAsync(key, Session(key), 0, message, Ct);
+
+        // The same key RedisMessageDeduplicator uses, so both ways of admitting agree.
+        var deduplicator = new RedisMessageDeduplicator(redis.Connection, _keys, Options.Create(new SessionsOptions()));
+        Assert.False(await deduplicator.TryBeginAsync(message.ChannelId, message.MessageId));
+        var ttl = await redis.Connection.GetDatabase().KeyTimeToLiveAsync(_keys.Dedupe(message.ChannelId, message.MessageId));
+        Assert.InRange(ttl!.Value, new SessionsOptions().DedupeWindow - TimeSpan.FromMinutes(1), new SessionsOptions().DedupeWindow);
+    }
+
+    [Fact]
+    public async Task AConflictingSaveDoesNotAdmitItsMessage()
+    {
+        var store = CreateStore();
+        var key = NewKey();
+        var message = NewMessage();
+        await store.TrySaveAsync(key, Session(key), 0, Ct);
+
+        Assert.Equal(SaveOutcome.Conflict, await store.TrySaveAsync(key, Session(key, "late"), 0, message, Ct));
+        Assert.Equal(SaveOutcome.Saved, await store.TrySaveAsync(key, Session(key, "retried"), 1, message, Ct));
+    }
+
+    [Fact]
+    public async Task OfTwoInstancesSavingForTheSameMessageExactlyOneWinsWhateverVersionTheyLoaded()
+    {
+        await using var first = await redis.ConnectAsync();
+        await using var second = await redis.ConnectAsync();
+        var stores = new[] { CreateStore(first), CreateStore(second) };
+
+        for (var round = 0; round < 20; round++)
+        {
+            // A redelivery to both instances: each loads, advances and saves on behalf of the same message, retrying on
+            // conflicts as the turn processor does. Exactly one save may happen.
+            var key = NewKey();
+            var message = NewMessage();
+            await stores[0].TrySaveAsync(key, Session(key), 0, Ct);
+            using var start = new ManualResetEventSlim();
+            var racers = stores.Select((store, i) => Task.Run(
+                async () =>
+                {
+                    start.Wait(Ct);
+                    while (true)
+                    {
+                        var loaded = await store.LoadAsync(key, Ct);
+                        var outcome = await store.TrySaveAsync(key, Session(key, $"instance-{i}"), loaded!.Version, message, Ct);
+                        if (outcome != SaveOutcome.Conflict)
+                        {
+                            return outcome;
+                        }
+                    }
+                },
+                Ct)).ToArray();
+            start.Set();
+
+            var results = await Task.WhenAll(racers);
+
+            Assert.Single(results, outcome => outcome == SaveOutcome.Saved);
+            Assert.Single(results, outcome => outcome == SaveOutcome.Duplicate);
+            Assert.Equal(2, (await stores[1].LoadAsync(key, Ct))!.Version);
+        }
+    }
+
+    private static MessageIdentity NewMessage() => new("test", Guid.NewGuid().ToString("N"));
 
     private static long OperationsSent(ConnectionMultiplexer instance) =>
         instance.GetServers().Sum(server => server.GetCounters().Interactive.OperationCount);

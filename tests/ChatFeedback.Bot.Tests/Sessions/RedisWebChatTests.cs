@@ -36,8 +36,19 @@ public sealed class RedisWebChatTests(RedisServerFixture redis)
 
         var choice = new { id = "m1", button = new { questionId = QuestionKeys.For("menu", "main"), value = "survey" } };
         Assert.Equal("queued", await PostAsync(client, id, token, choice));
-        Assert.Equal("duplicate", await PostAsync(client, id, token, choice));
+
         await WaitForMessagesAsync(factory, id, 4);
+
+        // With Redis the repeat is dropped by its turn (the dedupe is part of the save script), not at enqueue: it is
+        // queued, and then neither answers the open question nor gets a stale-button notice.
+        Assert.Equal("queued", await PostAsync(client, id, token, choice));
+        Assert.Equal("queued", await PostAsync(client, id, token, new { id = "m2", text = "help" }));
+        await WaitForMessagesAsync(factory, id, 6);
+        var transcript = await factory.Services.GetRequiredService<IWebChatTranscriptStore>().ReadAfterAsync(id, 0, Ct);
+        Assert.Equal(6, transcript!.Count);
+        Assert.StartsWith("You can tap a button or type your answer", transcript[4].Message.Text, StringComparison.Ordinal);
+        Assert.Equal(transcript[3].Message.Question?.QuestionId, transcript[5].Message.Question?.QuestionId); // help, then the open question again
+        Assert.NotNull(transcript[5].Message.Question);
 
         var database = redis.Connection.GetDatabase();
         var server = redis.Connection.GetServers()[0];

@@ -153,15 +153,7 @@ internal sealed class BotApiStub : IDisposable
         {
             int? messageId;
             (status, json, messageId) = Answer(method, body, out hold);
-            _calls.Add(new BotApiCall(method, body, status, messageId));
-            for (var i = _waiters.Count - 1; i >= 0; i--)
-            {
-                if (_waiters[i].Condition(_calls))
-                {
-                    _waiters[i].Signal.TrySetResult();
-                    _waiters.RemoveAt(i);
-                }
-            }
+            Record(new BotApiCall(method, body, status, messageId));
         }
 
         if (hold)
@@ -171,6 +163,32 @@ internal sealed class BotApiStub : IDisposable
         }
 
         return Json(status, json);
+    }
+
+    /// <summary>
+    /// A method call the service made as its webhook reply (<c>{"method":…}</c>): Telegram carries it out like an API
+    /// call, without telling anyone the result, so it is recorded as a successful call.
+    /// </summary>
+    public void RecordWebhookReply(JsonElement body)
+    {
+        lock (_gate)
+        {
+            Record(new BotApiCall(body.GetProperty("method").GetString()!, body.Clone(), 200, null));
+        }
+    }
+
+    /// <summary>Called under the lock: adds the call and wakes the waiters it satisfies.</summary>
+    private void Record(BotApiCall call)
+    {
+        _calls.Add(call);
+        for (var i = _waiters.Count - 1; i >= 0; i--)
+        {
+            if (_waiters[i].Condition(_calls))
+            {
+                _waiters[i].Signal.TrySetResult();
+                _waiters.RemoveAt(i);
+            }
+        }
     }
 
     /// <summary>Called under the lock: the scripted error if one applies, else Telegram's success answer.</summary>

@@ -66,11 +66,20 @@ internal sealed class TelegramCustomer(HttpClient? webhook, BotApiStub api, long
     /// <summary>Waits for the bot's next message in this chat.</summary>
     public async Task<BotMessage> ReplyAsync() => (await RepliesAsync(1))[0];
 
-    /// <summary>POSTs an update to the webhook with the right secret and expects Telegram's acknowledgement.</summary>
+    /// <summary>
+    /// POSTs an update to the webhook with the right secret and expects Telegram's acknowledgement; a method call in
+    /// the reply (a callback query's answer) is carried out at the stub, as Telegram does.
+    /// </summary>
     public async Task DeliverAsync(JsonObject update)
     {
         using var response = await PostAsync(Webhook ?? throw new InvalidOperationException("No webhook to post to (polling mode)."), update.ToJsonString(), TelegramBotFactory.Secret);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"webhook answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)}");
+        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"webhook answered {(int)response.StatusCode}: {body}");
+        if (body.Length > 0)
+        {
+            using var reply = JsonDocument.Parse(body);
+            api.RecordWebhookReply(reply.RootElement);
+        }
     }
 
     public static async Task<HttpResponseMessage> PostAsync(HttpClient webhook, string body, string? secret)
