@@ -115,6 +115,12 @@ public sealed class TurnQueue : BackgroundService, IInboundSink
             {
                 await _processor.ProcessAsync(message, stoppingToken);
             }
+            catch (TurnNotRecordedException ex)
+            {
+                // Nothing of the turn was kept: forget the message id, so the channel's redelivery is not dropped.
+                _logger.ProcessingFailed(ex, message.MessageId, message.Conversation.Key);
+                await _deduplicator.ForgetAsync(message.Conversation.ChannelId, message.MessageId);
+            }
             catch (Exception ex)
             {
                 _logger.ProcessingFailed(ex, message.MessageId, message.Conversation.Key);
