@@ -176,6 +176,10 @@ public static class TelegramEndpoints
         {
             // The turn is slow: fall through, StopWaiting hands the answer to the adapter.
         }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The turn ended without an answer to hand over (it failed, was a duplicate, or ignored the press).
+        }
         catch (OperationCanceledException)
         {
             inline.StopWaiting();

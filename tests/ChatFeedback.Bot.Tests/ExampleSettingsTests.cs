@@ -6,6 +6,7 @@ using ChatFeedback.Adapters.WebChat;
 using ChatFeedback.Bot.Conversations;
 using ChatFeedback.Bot.Flows;
 using ChatFeedback.Bot.Outbound;
+using ChatFeedback.Bot.Records;
 using ChatFeedback.Bot.Sessions;
 using ChatFeedback.Bot.Tests.Support;
 using Microsoft.Extensions.Configuration;
@@ -27,6 +28,7 @@ public sealed partial class ExampleSettingsTests
         (OutboundOptions.SectionName, typeof(OutboundOptions)),
         (TelegramOptions.SectionName, typeof(TelegramOptions)),
         (TeamsOptions.SectionName, typeof(TeamsOptions)),
+        (CasesOptions.SectionName, typeof(CasesOptions)),
     ];
 
     public static TheoryData<string> OptionKeys() => new(

@@ -30,7 +30,7 @@ public sealed class ChatAppFactory : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Testing");
         Directory.CreateDirectory(_dataFolder);
-        builder.UseSetting("Storage:DataFolder", _dataFolder);
+        builder.UseSetting("Storage:DataPath", _dataFolder);
         builder.UseSetting("WebChat:SigningKey", "browser-tests-signing-key-0123456789abcdef");
     }
 

@@ -182,6 +182,40 @@ public sealed class DialogEngineTests
     }
 
     [Fact]
+    public void OptInActionEmitsOptInOnlyOnTheYesBranch()
+    {
+        const string consent = """
+            id: consent
+            version: 1
+            locales: [en, zh-CN]
+            steps:
+              - id: resume
+                kind: yesno
+                text: { en: Again?, zh-CN: 再次？ }
+              - id: check
+                kind: branch
+                cases:
+                  - when: { answer: resume, equals: "yes" }
+                    next: opt_in
+                otherwise: bye
+              - id: opt_in
+                kind: action
+                do:
+                  - optIn: {}
+              - id: bye
+                kind: end
+            """;
+        var engine = Engine(TestFlowSet.Catalog(("menu.yaml", TestFlowSet.Menu), ("survey.yaml", TestFlowSet.Survey()), ("consent.yaml", consent)));
+        var asked = engine.Advance(engine.NewState("en"), DialogInput.Start("consent"), Now).State;
+
+        var yes = engine.Advance(asked, DialogInput.Pressed("resume", "yes"), Now);
+        var no = engine.Advance(asked, DialogInput.Typed("no"), Now);
+
+        Assert.Contains(yes.Effects, e => e is OptIn);
+        Assert.DoesNotContain(no.Effects, e => e is OptIn);
+    }
+
+    [Fact]
     public void AgentRequestKeepsTheFlowWaiting()
     {
         var engine = Engine();

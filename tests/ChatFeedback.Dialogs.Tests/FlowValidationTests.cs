@@ -20,7 +20,7 @@ public sealed class FlowValidationTests
         var result = FlowLoader.LoadDirectory(RepoPaths.Flows);
 
         Assert.True(result.Succeeded, string.Join(Environment.NewLine, result.Errors));
-        Assert.Equal(["complaint", "delete-data", "follow-up", "menu", "post-purchase-survey", "privacy"], result.Catalog!.Latest.Select(f => f.Id));
+        Assert.Equal(["complaint", "consent", "delete-data", "follow-up", "menu", "post-purchase-survey", "privacy"], result.Catalog!.Latest.Select(f => f.Id));
     }
 
     [Fact]

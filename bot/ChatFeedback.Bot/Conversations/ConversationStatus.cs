@@ -1,4 +1,5 @@
 using ChatFeedback.Adapters;
+using ChatFeedback.Bot.Records;
 using ChatFeedback.Bot.Sessions;
 using ChatFeedback.Dialogs;
 
@@ -6,9 +7,15 @@ namespace ChatFeedback.Bot.Conversations;
 
 /// <summary>
 /// What channels tell us about a conversation outside a turn: the customer blocked the bot, or the conversation
-/// moved to a new id. Both change the stored session with the same optimistic concurrency as a turn.
+/// moved to a new id. Both change the stored session with the same optimistic concurrency as a turn; an opt-out is
+/// recorded on the customer too.
 /// </summary>
-public sealed class ConversationStatus(ISessionStore sessions, DialogEngine engine, TimeProvider timeProvider, ILogger<ConversationStatus> logger)
+public sealed class ConversationStatus(
+    ISessionStore sessions,
+    ICustomerRecords customers,
+    DialogEngine engine,
+    TimeProvider timeProvider,
+    ILogger<ConversationStatus> logger)
 {
     private const int MaxAttempts = 5;
 
@@ -16,6 +23,17 @@ public sealed class ConversationStatus(ISessionStore sessions, DialogEngine engi
     public async Task MarkOptedOutAsync(ConversationAddress address, string reason, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(address);
+        try
+        {
+            // The customer's opt-out (source: blocked), pending invitations and check-ins cancelled, the address marked gone.
+            await customers.OptOutAsync(address, "blocked", reason, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The session below still stops everything proactive to this conversation; the records catch up on the next turn.
+            logger.LogError(ex, "Could not record the opt-out of {ConversationKey} in the records store", address.Key);
+        }
+
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var stored = await sessions.LoadAsync(address.Key, cancellationToken);

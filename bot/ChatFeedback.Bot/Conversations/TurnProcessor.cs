@@ -1,21 +1,25 @@
 using ChatFeedback.Adapters;
 using ChatFeedback.Bot.Effects;
 using ChatFeedback.Bot.Outbound;
+using ChatFeedback.Bot.Records;
 using ChatFeedback.Bot.Sessions;
 using ChatFeedback.Dialogs;
 
 namespace ChatFeedback.Bot.Conversations;
 
 /// <summary>
-/// One turn of one conversation: load the session, run the engine, save with optimistic concurrency, carry out
-/// the effects, acknowledge a button press, then queue the replies. The save comes before anything leaves the
-/// process, so a failed send never loses an answer and a conflicting writer never causes a reply or effect twice.
+/// One turn of one conversation: load the session, run the engine, commit the turn's records, save with optimistic
+/// concurrency, carry out the effects, acknowledge a button press, then queue the replies. Records and save come
+/// before anything leaves the process, so a failed send never loses an answer and a conflicting writer never causes
+/// a reply or effect twice; records come before the save, so an answer the session moved past is always recorded.
 /// </summary>
 public sealed class TurnProcessor(
     DialogEngine engine,
     ISessionStore sessions,
     IMessageDeduplicator deduplicator,
     ISurveyLinkStore links,
+    ICustomerRecords customers,
+    ITurnRecords records,
     EffectDispatcher effects,
     ConversationStatus status,
     OutboundQueue outbound,
@@ -47,12 +51,27 @@ public sealed class TurnProcessor(
         {
             logger.UnknownStartToken(message.Conversation.Key, message.MessageId);
         }
+        else if (link is { CustomerId: not null } or { OrderId: not null })
+        {
+            await customers.BindAsync(message.Conversation, link.CustomerId, link.OrderId, link.Locale, cancellationToken);
+        }
 
+        var customer = await customers.FindAsync(message.Conversation, cancellationToken);
         var key = message.Conversation.Key;
+        var identity = new MessageIdentity(message.Conversation.ChannelId, message.MessageId);
         for (var attempt = 1; attempt <= MaxSaveAttempts; attempt++)
         {
-            var stored = await sessions.LoadAsync(key, cancellationToken);
-            if (message.Kind == InboundKind.Scheduled && stored is { OptedOut: true })
+            var (stored, handled) = await sessions.LoadAsync(key, identity, cancellationToken);
+            if (handled)
+            {
+                // A redelivery of a message whose turn was saved: drop it before it is recorded against a later step.
+                logger.DuplicateDropped(message.MessageId, key);
+                return;
+            }
+
+            // The customer's record decides consent (it spans their conversations); the session follows it.
+            var optedOut = customer?.OptedOut ?? stored?.OptedOut ?? false;
+            if (message.Kind == InboundKind.Scheduled && optedOut)
             {
                 // Checked here too, atomically with the turn: the customer may have said stop after it was scheduled.
                 logger.ScheduledToOptedOut(message.MessageId, key);
@@ -69,6 +88,12 @@ public sealed class TurnProcessor(
 
             var now = timeProvider.GetUtcNow();
             var turn = engine.Advance(state, input, now);
+            if (ConsentPrompt.IsDue(customer, stored is null, message, turn, engine.Catalog))
+            {
+                // An opted-out customer back at the start is asked before anything else (writing is not a yes).
+                turn = engine.Advance(state, DialogInput.Start(ConsentPrompt.FlowId), now);
+            }
+
             if (turn.Outcome == TurnOutcome.Stale && turn.Effects.Count == 0 && stored is not null)
             {
                 // A press of an old question changes nothing, so nothing is written (no version bump, no conflicts).
@@ -84,12 +109,24 @@ public sealed class TurnProcessor(
             }
 
             var session = EffectDispatcher.ApplyToSession(
-                new StoredSession(turn.State, message.Conversation, stored?.Version ?? 0, stored?.OptedOut ?? false, now),
+                new StoredSession(turn.State, message.Conversation, stored?.Version ?? 0, optedOut, now),
                 turn.Effects);
 
-            var saved = await sessions.TrySaveAsync(key, session, stored?.Version ?? 0, new MessageIdentity(message.Conversation.ChannelId, message.MessageId), cancellationToken);
+            Guid? customerId;
+            try
+            {
+                customerId = await records.RecordAsync(new TurnRecord(message, state, turn, customer, optedOut, now), cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // Nothing was saved or sent: the turn did not happen, and the message may be delivered again.
+                throw new TurnNotRecordedException(message.MessageId, key, ex);
+            }
+
+            var saved = await sessions.TrySaveAsync(key, session, stored?.Version ?? 0, identity, cancellationToken);
             if (saved == SaveOutcome.Duplicate)
             {
+                // Another instance handled the same delivery between our load and save; its turn stands.
                 logger.DuplicateDropped(message.MessageId, key);
                 return;
             }
@@ -101,7 +138,7 @@ public sealed class TurnProcessor(
             }
 
             logger.TurnDone(message.MessageId, key, turn.Outcome, turn.Replies.Count, turn.Effects.Count);
-            await effects.DispatchAsync(new EffectContext(message.Conversation, message.MessageId, turn.State), turn.Effects, cancellationToken);
+            await effects.DispatchAsync(new EffectContext(message.Conversation, message.MessageId, turn.State) { CustomerId = customerId }, turn.Effects, cancellationToken);
             if (turn.Effects.OfType<EraseData>().Any())
             {
                 await sessions.DeleteAsync(key, cancellationToken);
@@ -132,4 +169,16 @@ public sealed class TurnProcessor(
 
         await outbound.EnqueueAsync(message.Conversation, replies.Select(r => ReplyMapper.ToOutbound(r, turn.State.FlowId)), message.MessageId, cancellationToken, press);
     }
+}
+
+/// <summary>
+/// The turn's records could not be committed, so its session was not saved and nothing was sent: the turn did not
+/// happen, and the queue lets a redelivery of the message through.
+/// </summary>
+public sealed class TurnNotRecordedException(string messageId, string conversationKey, Exception inner)
+    : Exception($"Message {messageId} in {conversationKey} was not processed: its records could not be committed.", inner)
+{
+    public string MessageId { get; } = messageId;
+
+    public string ConversationKey { get; } = conversationKey;
 }

@@ -119,9 +119,23 @@ public sealed class TurnQueue : BackgroundService, IInboundSink
             {
                 await _processor.ProcessAsync(message, stoppingToken);
             }
+            catch (TurnNotRecordedException ex)
+            {
+                // Nothing of the turn was kept: forget the message id, so the channel's redelivery is not dropped.
+                _logger.ProcessingFailed(ex, message.MessageId, message.Conversation.Key);
+                if (_deduplicator is not null)
+                {
+                    await _deduplicator.ForgetAsync(message.Conversation.ChannelId, message.MessageId);
+                }
+            }
             catch (Exception ex)
             {
                 _logger.ProcessingFailed(ex, message.MessageId, message.Conversation.Key);
+            }
+            finally
+            {
+                // A turn that handed no answer over (failed, duplicate, ignored) releases a webhook still waiting for one.
+                message.Interaction?.Inline?.StopWaiting();
             }
         }
     }

@@ -9,14 +9,20 @@ public sealed class EffectDispatcher(IEnumerable<IEffectHandler> handlers, ILogg
     private readonly IEffectHandler[] _handlers = handlers.ToArray();
 
     /// <summary>
-    /// Applies what belongs in the session itself (opt-out), so it is saved atomically with the dialog state.
-    /// Pure: it may run again when the save hits a concurrency conflict.
+    /// Applies what belongs in the session itself (opt-out, and opt-in again), so it is saved atomically with the
+    /// dialog state. Pure: it may run again when the save hits a concurrency conflict.
     /// </summary>
     public static StoredSession ApplyToSession(StoredSession session, IEnumerable<DialogEffect> effects)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(effects);
-        return effects.OfType<OptOut>().Any() ? session with { OptedOut = true } : session;
+        var optedOut = session.OptedOut;
+        foreach (var effect in effects)
+        {
+            optedOut = effect switch { OptOut => true, OptIn => false, _ => optedOut };
+        }
+
+        return optedOut == session.OptedOut ? session : session with { OptedOut = optedOut };
     }
 
     /// <summary>Runs every handler on every effect, in order; a failing handler is logged and does not stop the rest.</summary>

@@ -3,8 +3,8 @@ using ChatFeedback.Dialogs;
 namespace ChatFeedback.Bot.Effects;
 
 /// <summary>
-/// Writes every effect to the log as a structured event. Durable records, cases, hand-off and schedules come with
-/// their own issues as further <see cref="IEffectHandler"/>s; until then this log is the only trace.
+/// Writes every effect to the log as a structured event, next to the records the turn committed and the other
+/// <see cref="IEffectHandler"/>s.
 /// </summary>
 internal sealed partial class LoggingEffectHandler(ILogger<LoggingEffectHandler> logger) : IEffectHandler
 {
@@ -37,6 +37,12 @@ internal sealed partial class LoggingEffectHandler(ILogger<LoggingEffectHandler>
                 break;
             case OptOut:
                 OptedOut(conversation);
+                break;
+            case OptIn:
+                OptedIn(conversation);
+                break;
+            case EraseData:
+                DataErased(conversation);
                 break;
             case FlowStarted s:
                 FlowStarted(s.FlowId, s.FlowVersion, conversation);
@@ -75,6 +81,12 @@ internal sealed partial class LoggingEffectHandler(ILogger<LoggingEffectHandler>
 
     [LoggerMessage(LogLevel.Information, "Customer in {ConversationKey} opted out")]
     private partial void OptedOut(string conversationKey);
+
+    [LoggerMessage(LogLevel.Information, "Customer in {ConversationKey} opted in again")]
+    private partial void OptedIn(string conversationKey);
+
+    [LoggerMessage(LogLevel.Information, "Customer in {ConversationKey} had their data erased")]
+    private partial void DataErased(string conversationKey);
 
     [LoggerMessage(LogLevel.Information, "Flow {FlowId} v{FlowVersion} started in {ConversationKey}")]
     private partial void FlowStarted(string flowId, int flowVersion, string conversationKey);

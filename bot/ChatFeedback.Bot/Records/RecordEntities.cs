@@ -29,6 +29,12 @@ public sealed class Customer
     /// <summary>When an opted-out customer who wrote again was last asked whether to resume.</summary>
     public DateTimeOffset? ConsentAskedAt { get; set; }
 
+    /// <summary>When the customer last said yes to messages again after an opt-out (null = never opted back in).</summary>
+    public DateTimeOffset? OptedInAt { get; set; }
+
+    /// <summary>Where that yes came from (the channel and how, e.g. <c>telegram:consent</c>).</summary>
+    public string? OptInSource { get; set; }
+
     public List<ChannelIdentity> Identities { get; } = [];
 }
 
@@ -180,6 +186,9 @@ public sealed class SurveyResponse
     public DateTimeOffset? FlowStartedAt { get; set; }
 
     public string StepId { get; set; } = "";
+
+    /// <summary>The question's kind (choice, rating, yesno, text); free text is what erasure removes. Null when skipped.</summary>
+    public string? Kind { get; set; }
 
     /// <summary>The answer (choice value or free text); null when skipped.</summary>
     public string? Value { get; set; }

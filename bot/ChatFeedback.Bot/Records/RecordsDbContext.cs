@@ -49,6 +49,8 @@ public abstract class RecordsDbContext(DbContextOptions options) : DbContext(opt
             customer.HasIndex(c => c.ExternalId).IsUnique();
             customer.Property(c => c.TimeZone).HasMaxLength(64);
             customer.Property(c => c.Locale).HasMaxLength(16);
+            customer.Property(c => c.OptOutSource).HasMaxLength(64);
+            customer.Property(c => c.OptInSource).HasMaxLength(64);
             customer.HasMany(c => c.Identities).WithOne().HasForeignKey(i => i.CustomerId).OnDelete(DeleteBehavior.Cascade);
         });
 
@@ -94,6 +96,7 @@ public abstract class RecordsDbContext(DbContextOptions options) : DbContext(opt
             response.HasIndex(r => r.CustomerId);
             response.HasIndex(r => new { r.FlowId, r.AnsweredAt });
             response.Property(r => r.Value).HasMaxLength(4096);
+            response.Property(r => r.Kind).HasMaxLength(16);
             response.HasOne<Customer>().WithMany().HasForeignKey(r => r.CustomerId).OnDelete(DeleteBehavior.SetNull);
             response.HasOne<Invitation>().WithMany().HasForeignKey(r => r.InvitationId).OnDelete(DeleteBehavior.SetNull);
         });

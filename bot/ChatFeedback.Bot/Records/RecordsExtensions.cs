@@ -8,7 +8,8 @@ public static class RecordsExtensions
 {
     /// <summary>
     /// The records store: SQLite in the data folder by default, PostgreSQL when <c>Storage:Provider</c> is Postgres.
-    /// Migrations run on start, before anything reads or writes.
+    /// Migrations run on start, before anything reads or writes. Each turn's records are kept by
+    /// <see cref="ITurnRecords"/> (<see cref="RecordsEffectHandler"/>); customers and consent by <see cref="ICustomerRecords"/>.
     /// </summary>
     /// <remarks>
     /// The provider is chosen from the validated options when a context is first created, not from
@@ -31,6 +32,13 @@ public static class RecordsExtensions
             options.UseNpgsql(provider.GetRequiredService<IOptions<StorageOptions>>().Value.ResolvedConnectionString));
         services.AddSingleton<IDbContextFactory<RecordsDbContext>, RecordsDbContextFactory>();
         services.AddHostedService<RecordsMigrator>();
+
+        services.AddOptions<CasesOptions>().BindConfiguration(CasesOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<CasesOptions>, CasesOptionsValidator>();
+        services.AddSingleton<CustomerRecords>();
+        services.AddSingleton<ICustomerRecords>(sp => sp.GetRequiredService<CustomerRecords>());
+        services.AddSingleton<ICaseRecords, CaseRecords>();
+        services.AddSingleton<ITurnRecords, RecordsEffectHandler>();
         return builder;
     }
 }

@@ -21,6 +21,14 @@ public interface ISessionStore
     Task<StoredSession?> LoadAsync(string conversationKey, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Loads the session for a turn caused by <paramref name="causedBy"/>, and says whether a store that
+    /// <see cref="DeduplicatesOnSave"/> has already admitted that message with a save (a redelivery: the turn must be
+    /// dropped before anything is recorded). Other stores never report it; their dedupe is at enqueue.
+    /// </summary>
+    async Task<(StoredSession? Session, bool AlreadyHandled)> LoadAsync(string conversationKey, MessageIdentity causedBy, CancellationToken cancellationToken) =>
+        (await LoadAsync(conversationKey, cancellationToken), false);
+
+    /// <summary>
     /// Saves <paramref name="session"/> if the stored version is still <paramref name="expectedVersion"/>
     /// (0 = there must be no session). The saved copy gets version <paramref name="expectedVersion"/> + 1 and a fresh
     /// idle expiry. Returns false, changing nothing, when another writer got there first.

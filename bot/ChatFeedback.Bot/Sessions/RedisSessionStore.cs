@@ -39,6 +39,12 @@ public sealed class RedisSessionStore(IConnectionMultiplexer connection, RedisKe
         + CompareAndSet
         + "redis.call('SET', @Dedupe, 1, 'PX', @DedupeMilliseconds)\nreturn 1");
 
+    // The session and whether its turn's message was admitted before, in one round trip (HGETs, not HMGET, so the
+    // load tool's count of round trips can tell the script's inner commands from the service's own).
+    private static readonly LuaScript LoadOnceScript = LuaScript.Prepare("""
+        return { redis.call('HGET', @Key, 'v'), redis.call('HGET', @Key, 's'), redis.call('HGET', @Key, 'm'), redis.call('EXISTS', @Dedupe) }
+        """);
+
     private readonly long _idleTimeoutMilliseconds = (long)options.Value.IdleTimeout.TotalMilliseconds;
     private readonly long _dedupeWindowMilliseconds = (long)options.Value.DedupeWindow.TotalMilliseconds;
 
@@ -50,6 +56,22 @@ public sealed class RedisSessionStore(IConnectionMultiplexer connection, RedisKe
         // No WaitAsync on the per-turn calls: the client's own async timeout bounds them, and a cancellable wait
         // costs an allocation and a continuation on every turn.
         var values = await connection.GetDatabase().HashGetAsync(keys.Session(conversationKey), AllFields);
+        return Read(conversationKey, values);
+    }
+
+    public async Task<(StoredSession? Session, bool AlreadyHandled)> LoadAsync(string conversationKey, MessageIdentity causedBy, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(conversationKey);
+        ArgumentException.ThrowIfNullOrEmpty(causedBy.ChannelId);
+        ArgumentException.ThrowIfNullOrEmpty(causedBy.MessageId);
+        var result = (RedisResult[])(await connection.GetDatabase().ScriptEvaluateAsync(
+            LoadOnceScript, new LoadOnceParameters(keys.Session(conversationKey), keys.Dedupe(causedBy.ChannelId, causedBy.MessageId))))!;
+        RedisValue[] values = [(RedisValue)result[0], (RedisValue)result[1], (RedisValue)result[2]];
+        return (Read(conversationKey, values), (int)result[3] == 1);
+    }
+
+    private StoredSession? Read(string conversationKey, RedisValue[] values)
+    {
         if (values[0].IsNull)
         {
             return null;
@@ -124,6 +146,8 @@ public sealed class RedisSessionStore(IConnectionMultiplexer connection, RedisKe
 
     // LuaScript binds @Key, @Expected… to these properties by name (RedisKey → KEYS[], the rest → ARGV[]).
     private sealed record SaveOnceParameters(RedisKey Key, RedisKey Dedupe, long Expected, long Version, byte[] State, byte[] Metadata, long TtlMilliseconds, long DedupeMilliseconds);
+
+    private sealed record LoadOnceParameters(RedisKey Key, RedisKey Dedupe);
 
     private sealed record SaveParameters(RedisKey Key, long Expected, long Version, byte[] State, byte[] Metadata, long TtlMilliseconds);
 }

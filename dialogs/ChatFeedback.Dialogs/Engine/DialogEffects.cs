@@ -35,5 +35,8 @@ public sealed record AddTag(string Tag) : DialogEffect;
 
 public sealed record OptOut : DialogEffect;
 
+/// <summary>An opted-out customer said yes to surveys and follow-ups again (only ever on their explicit answer).</summary>
+public sealed record OptIn : DialogEffect;
+
 /// <summary>Erase what is stored about this customer (sessions, answers, cases), then confirm.</summary>
 public sealed record EraseData : DialogEffect;

@@ -495,6 +495,7 @@ public sealed class DialogEngine(FlowCatalog catalog)
             FollowUpAction followUp => new ScheduleFollowUp(followUp.FlowId, followUp.After),
             TagAction tag => new AddTag(tag.Tag),
             OptOutAction => new OptOut(),
+            OptInAction => new OptIn(),
             EraseDataAction => new EraseData(),
             _ => throw new InvalidOperationException($"Unknown action {action.GetType().Name}."),
         };

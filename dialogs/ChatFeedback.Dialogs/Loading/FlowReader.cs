@@ -554,7 +554,7 @@ internal sealed partial class FlowReader(YamlReader reader, GlobalSettings globa
 
             if (actionMap.Children.Count != 1)
             {
-                reader.Error(actionNode, actionPath, "each action is one key: openCase, handoff, followUp, tag, optOut, eraseData or startFlow");
+                reader.Error(actionNode, actionPath, "each action is one key: openCase, handoff, followUp, tag, optOut, optIn, eraseData or startFlow");
                 continue;
             }
 
@@ -652,6 +652,8 @@ internal sealed partial class FlowReader(YamlReader reader, GlobalSettings globa
                 return reader.AsString(valueNode, path) is { Length: > 0 } tag ? new TagAction(tag) : null;
             case "optOut":
                 return new OptOutAction();
+            case "optIn":
+                return new OptInAction();
             case "eraseData":
                 return new EraseDataAction();
             case "startFlow":
@@ -666,7 +668,7 @@ internal sealed partial class FlowReader(YamlReader reader, GlobalSettings globa
             }
 
             default:
-                reader.Error(keyNode, path, $"unknown action '{name}'; use openCase, handoff, followUp, tag, optOut, eraseData or startFlow");
+                reader.Error(keyNode, path, $"unknown action '{name}'; use openCase, handoff, followUp, tag, optOut, optIn, eraseData or startFlow");
                 return null;
         }
     }

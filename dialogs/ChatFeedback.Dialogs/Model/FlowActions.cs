@@ -14,6 +14,9 @@ public sealed record TagAction(string Tag) : FlowAction;
 
 public sealed record OptOutAction : FlowAction;
 
+/// <summary>The customer, asked after opting out, said they want surveys and follow-ups again.</summary>
+public sealed record OptInAction : FlowAction;
+
 /// <summary>The customer confirmed they want their stored data erased.</summary>
 public sealed record EraseDataAction : FlowAction;
 

@@ -131,13 +131,34 @@ public sealed class RedisSessionStoreTests(RedisServerFixture redis) : SessionSt
         var key = NewKey();
         await sessions.TrySaveAsync(key, Session(key), 0, NewMessage(), Ct); // the script is known on this connection from now on
 
-        // Load, then save admitting the message (dedupe) in the same script: no separate SET NX.
+        // Load (with the has-this-message-been-handled check in the same script), then save admitting the message
+        // (dedupe) in the same script: no separate SET NX or EXISTS.
+        var message = NewMessage();
+        await sessions.LoadAsync(key, message, Ct); // the load script is known on this connection from now on
         var before = OperationsSent(instance);
-        var session = await sessions.LoadAsync(key, Ct);
+        var (session, handled) = await sessions.LoadAsync(key, message, Ct);
         var saved = await sessions.TrySaveAsync(key, Session(key, "next"), session!.Version, NewMessage(), Ct);
 
+        Assert.False(handled);
         Assert.Equal(SaveOutcome.Saved, saved);
         Assert.Equal(2, OperationsSent(instance) - before);
+    }
+
+    [Fact]
+    public async Task ALoadForAMessageWhoseTurnWasSavedSaysItWasHandled()
+    {
+        // A redelivery after the turn was saved must be dropped before the turn is recorded against a later step.
+        var store = CreateStore();
+        var key = NewKey();
+        var message = NewMessage();
+        Assert.False((await store.LoadAsync(key, message, Ct)).AlreadyHandled);
+        Assert.Equal(SaveOutcome.Saved, await store.TrySaveAsync(key, Session(key, "first"), 0, message, Ct));
+
+        var (session, handled) = await store.LoadAsync(key, message, Ct);
+
+        Assert.True(handled);
+        Assert.Equal("first", session!.State.StepId);
+        Assert.False((await store.LoadAsync(key, NewMessage(), Ct)).AlreadyHandled);
     }
 
     [Fact]

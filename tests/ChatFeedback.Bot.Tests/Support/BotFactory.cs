@@ -11,6 +11,9 @@ namespace ChatFeedback.Bot.Tests.Support;
 /// <summary>The real service in memory, with the repository's flows, a recording test channel and a fake clock.</summary>
 internal sealed class BotFactory(string? flowsPath = null, Action<IConfigurationBuilder>? configure = null) : WebApplicationFactory<Program>
 {
+    // Each host keeps its records in a SQLite file of its own.
+    private readonly TempDirectory _data = new();
+
     public RecordingChannelAdapter Channel { get; } = new();
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2025, 3, 14, 9, 0, 0, TimeSpan.Zero));
@@ -38,10 +41,20 @@ internal sealed class BotFactory(string? flowsPath = null, Action<IConfiguration
         }
 
         builder.UseSetting("Flows:Path", flowsPath ?? RepoPaths.Flows);
+        builder.UseSetting("Storage:DataPath", _data.Path);
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<IChannelAdapter>(Channel);
             services.AddSingleton<TimeProvider>(Time);
         });
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            _data.Dispose();
+        }
     }
 }

@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
+using ChatFeedback.Bot.Records;
 using ChatFeedback.Bot.Tests.Support;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -12,7 +14,8 @@ namespace ChatFeedback.Bot.Tests.Telegram;
 
 /// <summary>
 /// The real service in memory with the Telegram channel on, pointed at <see cref="BotApiStub"/>: webhook mode by
-/// default, the repository's flows, a fake clock, and send limits raised so fast conversations are not throttled.
+/// default, the repository's flows, a fake clock, send limits raised so fast conversations are not throttled, and
+/// a records database of its own (a SQLite file in a temp folder, unless the overrides name another).
 /// </summary>
 internal sealed class TelegramBotFactory : WebApplicationFactory<Program>
 {
@@ -21,6 +24,7 @@ internal sealed class TelegramBotFactory : WebApplicationFactory<Program>
     public const string WebhookUrl = "https://bot.example.test/api/telegram";
 
     private readonly Dictionary<string, string?> _settings;
+    private readonly TempDirectory _data = new();
 
     public TelegramBotFactory(BotApiStub api, IReadOnlyDictionary<string, string?>? overrides = null, FakeTimeProvider? time = null)
     {
@@ -38,6 +42,7 @@ internal sealed class TelegramBotFactory : WebApplicationFactory<Program>
             ["Telegram:GlobalPerSecond"] = "1000",
             ["Telegram:GlobalBurst"] = "1000",
             ["Api:Keys:0"] = ApiKey,
+            ["Storage:DataPath"] = _data.Path,
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {
@@ -52,6 +57,18 @@ internal sealed class TelegramBotFactory : WebApplicationFactory<Program>
 
     public T Get<T>()
         where T : notnull => Services.GetRequiredService<T>();
+
+    /// <summary>A context on the host's records database, to read what the turns recorded.</summary>
+    public RecordsDbContext Records() => Get<IDbContextFactory<RecordsDbContext>>().CreateDbContext();
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            _data.Dispose();
+        }
+    }
 
     /// <summary>
     /// Moves the service's clock on, a second at a time, until <paramref name="done"/> completes: for waits the
@@ -92,12 +109,18 @@ internal sealed class TelegramBotFactory : WebApplicationFactory<Program>
 internal sealed class TurnRecorder : ILoggerProvider, ILogger
 {
     public const string Category = "ChatFeedback.Bot.Conversations.TurnProcessor";
+    public const string QueueCategory = "ChatFeedback.Bot.Conversations.TurnQueue";
 
     private readonly ConcurrentQueue<string> _done = new();
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _failed = new();
 
     public IReadOnlyList<string> Done => [.. _done];
 
-    public ILogger CreateLogger(string categoryName) => categoryName == Category ? this : NullLogger.Instance;
+    /// <summary>Completes when the queue reports the turn of <paramref name="messageId"/> failed.</summary>
+    public Task FailedAsync(string messageId) =>
+        Failure(messageId).Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+    public ILogger CreateLogger(string categoryName) => categoryName is Category or QueueCategory ? this : NullLogger.Instance;
 
     public IDisposable? BeginScope<TState>(TState state)
         where TState : notnull => null;
@@ -111,7 +134,15 @@ internal sealed class TurnRecorder : ILoggerProvider, ILogger
         {
             _done.Enqueue(messageId);
         }
+        else if (eventId.Name == "ProcessingFailed" && state is IReadOnlyList<KeyValuePair<string, object?>> failed
+            && failed.FirstOrDefault(v => v.Key == "MessageId").Value is string failedId)
+        {
+            Failure(failedId).TrySetResult();
+        }
     }
+
+    private TaskCompletionSource Failure(string messageId) =>
+        _failed.GetOrAdd(messageId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 
     public void Dispose()
     {

@@ -308,9 +308,16 @@ namespace ChatFeedback.Bot.Records.Migrations.Postgres
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
+                    b.Property<string>("OptInSource")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("OptOutSource")
-                        .HasMaxLength(512)
-                        .HasColumnType("character varying(512)");
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset?>("OptedInAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTimeOffset?>("OptedOutAt")
                         .HasColumnType("timestamp with time zone");
@@ -510,6 +517,10 @@ namespace ChatFeedback.Bot.Records.Migrations.Postgres
 
                     b.Property<Guid?>("InvitationId")
                         .HasColumnType("uuid");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
 
                     b.Property<string>("MessageId")
                         .IsRequired()

@@ -297,9 +297,16 @@ namespace ChatFeedback.Bot.Records.Migrations.Sqlite
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("OptOutSource")
-                        .HasMaxLength(512)
+                    b.Property<string>("OptInSource")
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("OptOutSource")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("OptedInAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long?>("OptedOutAt")
                         .HasColumnType("INTEGER");
@@ -494,6 +501,10 @@ namespace ChatFeedback.Bot.Records.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<Guid?>("InvitationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("MessageId")

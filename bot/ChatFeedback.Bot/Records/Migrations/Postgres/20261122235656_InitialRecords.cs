@@ -41,8 +41,10 @@ namespace ChatFeedback.Bot.Records.Migrations.Postgres
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     OptedOutAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    OptOutSource = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true),
-                    ConsentAskedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    OptOutSource = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    ConsentAskedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    OptedInAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    OptInSource = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -264,6 +266,7 @@ namespace ChatFeedback.Bot.Records.Migrations.Postgres
                     FlowVersion = table.Column<int>(type: "integer", nullable: false),
                     FlowStartedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     StepId = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: false),
+                    Kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
                     Value = table.Column<string>(type: "character varying(4096)", maxLength: 4096, nullable: true),
                     Score = table.Column<int>(type: "integer", nullable: true),
                     Metric = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true),

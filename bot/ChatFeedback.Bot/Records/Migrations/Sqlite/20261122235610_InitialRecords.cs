@@ -40,8 +40,10 @@ namespace ChatFeedback.Bot.Records.Migrations.Sqlite
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     OptedOutAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    OptOutSource = table.Column<string>(type: "TEXT", maxLength: 512, nullable: true),
-                    ConsentAskedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                    OptOutSource = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    ConsentAskedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    OptedInAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    OptInSource = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -263,6 +265,7 @@ namespace ChatFeedback.Bot.Records.Migrations.Sqlite
                     FlowVersion = table.Column<int>(type: "INTEGER", nullable: false),
                     FlowStartedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     StepId = table.Column<string>(type: "TEXT", maxLength: 512, nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
                     Value = table.Column<string>(type: "TEXT", maxLength: 4096, nullable: true),
                     Score = table.Column<int>(type: "INTEGER", nullable: true),
                     Metric = table.Column<string>(type: "TEXT", maxLength: 512, nullable: true),

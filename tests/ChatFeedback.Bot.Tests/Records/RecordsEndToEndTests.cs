@@ -1,0 +1,308 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ChatFeedback.Bot.Records;
+using ChatFeedback.Bot.Sessions;
+using ChatFeedback.Bot.Tests.Support;
+using ChatFeedback.Bot.Tests.Telegram;
+using ChatFeedback.Dialogs;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChatFeedback.Bot.Tests.Records;
+
+/// <summary>
+/// Customers in Telegram through the real host and its Bot API stub, with what each turn leaves in the records
+/// database read back; every test runs on SQLite and on PostgreSQL.
+/// </summary>
+public abstract class RecordsEndToEndTests : IAsyncLifetime
+{
+    private const string Survey = "post-purchase-survey";
+    private static long s_nextChat = 880_000;
+
+    private readonly BotApiStub _api = new();
+    private RecordsStorage _storage = null!;
+    private TelegramBotFactory _host = null!;
+    private HttpClient _webhook = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    protected abstract Task<RecordsStorage> CreateStorageAsync();
+
+    public async ValueTask InitializeAsync()
+    {
+        _storage = await CreateStorageAsync();
+        _host = new TelegramBotFactory(_api, _storage.Settings);
+        _webhook = _host.CreateClient();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _webhook.Dispose();
+        await _host.DisposeAsync();
+        _api.Dispose();
+        await _storage.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+
+    private TelegramCustomer NewCustomer(string language = "en") => new(_webhook, _api, Interlocked.Increment(ref s_nextChat), language);
+
+    private FlowTexts Texts(string locale) => new(_host.Get<FlowCatalog>(), locale);
+
+    private Task<StoredSession?> SessionAsync(TelegramCustomer customer) => _host.Get<ISessionStore>().LoadAsync(customer.ConversationKey, Ct);
+
+    private async Task<Customer> CustomerAsync(TelegramCustomer customer)
+    {
+        await using var db = _host.Records();
+        var id = await db.ChannelIdentities.Where(i => i.ChannelId == "telegram" && i.ConversationId == customer.ChatId.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .Select(i => i.CustomerId).SingleAsync(Ct);
+        return await db.Customers.Include(c => c.Identities).SingleAsync(c => c.Id == id, Ct);
+    }
+
+    private async Task<List<SurveyResponse>> ResponsesAsync(TelegramCustomer customer)
+    {
+        await using var db = _host.Records();
+        return await db.Responses.Where(r => r.ConversationKey == customer.ConversationKey).OrderBy(r => r.Id).ToListAsync(Ct);
+    }
+
+    [Fact]
+    public async Task EveryAnswerOfASurveyIsRecordedAsItIsGivenAndAStoppedRunKeepsItsAnswers()
+    {
+        var customer = NewCustomer();
+        await customer.SayAsync("/start");
+        await customer.RepliesAsync(2);
+        await customer.PressAsync("Take the survey");
+        await customer.RepliesAsync(2);
+        await customer.PressAsync("Very satisfied");
+        await customer.ReplyAsync();
+        await customer.SayAsync("4");
+        await customer.ReplyAsync();
+
+        var partial = await ResponsesAsync(customer);
+        Assert.Equal([("menu", "main", "survey"), (Survey, "product_quality", "5"), (Survey, "service_experience", "4")], partial.Select(r => (r.FlowId, r.StepId, r.Value!)));
+        Assert.Equal([null, 5, 4], partial.Select(r => r.Score));
+        Assert.All(partial, r => Assert.Equal("telegram", r.ChannelId));
+        Assert.Equal(partial[1].FlowStartedAt, partial[2].FlowStartedAt);
+
+        await customer.SayAsync("/stop");
+        await customer.ReplyAsync();
+
+        Assert.Equal(3, (await ResponsesAsync(customer)).Count);
+        var record = await CustomerAsync(customer);
+        Assert.Equal("telegram:command", record.OptOutSource);
+        var identity = Assert.Single(record.Identities);
+        Assert.Equal((customer.ChatId.ToString(System.Globalization.CultureInfo.InvariantCulture), "en"), (identity.UserId, identity.Locale));
+        Assert.True((await SessionAsync(customer))?.OptedOut, "the session and the record must agree");
+    }
+
+    [Fact]
+    public async Task ADetractorWhoMayBeContactedOpensACaseWithItsDeadlines()
+    {
+        var customer = NewCustomer();
+        await customer.SayAsync("/survey");
+        await customer.RepliesAsync(2);
+        foreach (var answer in new[] { "1", "1", "1", "1", "2", "1", "skip" })
+        {
+            await customer.SayAsync(answer);
+            await customer.ReplyAsync();
+        }
+
+        var opened = _host.Time.GetUtcNow();
+        await customer.SayAsync("yes");
+        await customer.ReplyAsync();
+
+        await using var db = _host.Records();
+        var @case = await db.Cases.Include(c => c.Events).SingleAsync(c => c.ConversationKey == customer.ConversationKey, Ct);
+        Assert.Equal(("detractor", "Moderate", CaseTier.DepartmentLead, CaseStatus.Open), (@case.Category, @case.Severity, @case.Tier, @case.Status));
+        Assert.Equal((opened.AddHours(24), opened.AddHours(48)), (@case.RespondBy, @case.HandleBy));
+        Assert.Equal((await CustomerAsync(customer)).Id, @case.CustomerId);
+        Assert.Contains("contact_permission = yes", Assert.Single(@case.Events).Detail, StringComparison.Ordinal);
+        Assert.Contains(await db.Responses.Where(r => r.ConversationKey == customer.ConversationKey).Select(r => r.StepId).ToListAsync(Ct), s => s == "comment");
+    }
+
+    [Fact]
+    public async Task WhenTheRecordsFailTheTurnDoesNotCountAndItsRedeliveryIsRecordedOnce()
+    {
+        var customer = NewCustomer();
+        await customer.SayAsync("/survey");
+        await customer.RepliesAsync(2);
+        var question = customer.LastQuestion!;
+        var update = customer.CallbackQuery(TelegramCustomer.NextUpdateId(), question, question.Button("Very satisfied"));
+        var messageId = update["update_id"]!.ToString();
+
+        await RenameResponsesAsync(away: true);
+        await customer.DeliverAsync(update);
+        await _host.Turns.FailedAsync(messageId);
+
+        // Not saved, not answered: the survey still waits on the same question.
+        Assert.Equal("product_quality", (await SessionAsync(customer))?.State.StepId);
+        Assert.Equal(2, _api.Delivered(customer.ChatId).Count);
+
+        await RenameResponsesAsync(away: false);
+        await customer.DeliverAsync(update); // the channel delivers it again
+        await customer.ReplyAsync();
+        await customer.DeliverAsync(update); // and once more: a duplicate now
+
+        Assert.Equal("service_experience", (await SessionAsync(customer))?.State.StepId);
+        var answer = Assert.Single(await ResponsesAsync(customer));
+        Assert.Equal(("product_quality", 5, messageId), (answer.StepId, answer.Score!.Value, answer.MessageId));
+    }
+
+    /// <summary>A real failure of the store, the same on both providers: the responses table is (and is not) there.</summary>
+    private async Task RenameResponsesAsync(bool away)
+    {
+        await using var db = _host.Records();
+        await db.Database.ExecuteSqlRawAsync(away ? "ALTER TABLE responses RENAME TO responses_away" : "ALTER TABLE responses_away RENAME TO responses", Ct);
+    }
+
+    [Fact]
+    public async Task StopCancelsThePendingInvitationsAndCheckInsInTheDatabase()
+    {
+        var customer = NewCustomer();
+        await customer.SayAsync("/start");
+        await customer.RepliesAsync(2);
+        var customerId = (await CustomerAsync(customer)).Id;
+        var (invitationId, checkInId) = await SeedPendingAsync(customerId, $"order-{customer.ChatId}");
+
+        await customer.SayAsync("stop");
+        await customer.ReplyAsync();
+
+        await using var db = _host.Records();
+        var invitation = await db.Invitations.SingleAsync(i => i.Id == invitationId, Ct);
+        Assert.Equal((InvitationStatus.Skipped, "opted out"), (invitation.Status, invitation.SkipReason));
+        Assert.Equal(CheckInStatus.Cancelled, (await db.CheckIns.SingleAsync(c => c.Id == checkInId, Ct)).Status);
+        Assert.Contains(await db.AuditEntries.Where(a => a.EntityId == customerId.ToString()).Select(a => a.Action).ToListAsync(Ct), a => a == "OptedOut");
+    }
+
+    [Fact]
+    public async Task AnOptedOutCustomerWhoWritesAgainIsAskedOnceAndStaysOutWithoutAYes()
+    {
+        var t = Texts("en");
+        var customer = NewCustomer();
+        await customer.SayAsync("/stop");
+        await customer.ReplyAsync();
+        var optedOutAt = (await CustomerAsync(customer)).OptedOutAt;
+
+        _host.Time.Advance(TimeSpan.FromDays(2));
+        await customer.SayAsync("hello");
+        var asked = await customer.ReplyAsync();
+        TelegramExpect.Question(asked, customer.ChatId, t.Step(ConsentPrompt.FlowId, "resume_messages"), ConsentPrompt.FlowId, "resume_messages", TelegramExpect.Row((t.Yes, "yes"), (t.No, "no")));
+
+        await customer.PressAsync(t.No);
+        var declined = await customer.RepliesAsync(3);
+        TelegramExpect.Text(declined[0], customer.ChatId, t.Step(ConsentPrompt.FlowId, "stay_out"));
+
+        await customer.SayAsync("/start"); // back at the menu: not asked again in this conversation
+        var menu = await customer.RepliesAsync(2);
+        TelegramExpect.Text(menu[0], customer.ChatId, t.Step("menu", "greeting"));
+
+        var record = await CustomerAsync(customer);
+        Assert.Equal(optedOutAt, record.OptedOutAt);
+        Assert.Null(record.OptedInAt);
+        Assert.NotNull(record.ConsentAskedAt);
+        Assert.True((await SessionAsync(customer))?.OptedOut);
+    }
+
+    [Fact]
+    public async Task AnOptedOutCustomerWhoSaysYesIsOptedBackInWithTimeAndSource()
+    {
+        var t = Texts("zh-CN");
+        var customer = NewCustomer("zh-hans");
+        await customer.SayAsync("退订");
+        await customer.ReplyAsync();
+
+        await customer.SayAsync("你好");
+        await customer.ReplyAsync();
+        await customer.PressAsync(t.Yes);
+        var resumed = await customer.RepliesAsync(3);
+        TelegramExpect.Text(resumed[0], customer.ChatId, t.Step(ConsentPrompt.FlowId, "resumed"));
+
+        var record = await CustomerAsync(customer);
+        Assert.Null(record.OptedOutAt);
+        Assert.Equal((_host.Time.GetUtcNow(), "telegram:consent"), (record.OptedInAt!.Value, record.OptInSource!));
+        Assert.False((await SessionAsync(customer))?.OptedOut);
+    }
+
+    [Fact]
+    public async Task DeleteErasesTheCustomerAndAnonymisesTheirAnswers()
+    {
+        var t = Texts("en");
+        var customer = NewCustomer();
+        await customer.SayAsync("/survey");
+        await customer.RepliesAsync(2);
+        await customer.SayAsync("2");
+        await customer.ReplyAsync();
+        var customerId = (await CustomerAsync(customer)).Id;
+
+        await customer.SayAsync("/delete");
+        await customer.ReplyAsync();
+        await customer.PressAsync(t.Yes);
+        TelegramExpect.Text(await customer.ReplyAsync(), customer.ChatId, t.Step("delete-data", "erased"));
+
+        await using var db = _host.Records();
+        Assert.False(await db.Customers.AnyAsync(c => c.Id == customerId, Ct));
+        Assert.False(await db.ChannelIdentities.AnyAsync(i => i.CustomerId == customerId, Ct));
+        Assert.Empty(await ResponsesAsync(customer));
+        Assert.Contains(await db.Responses.Where(r => r.CustomerId == null && r.StepId == "product_quality").Select(r => r.Score).ToListAsync(Ct), s => s == 2);
+        Assert.Equal("Erased", (await db.AuditEntries.OrderBy(a => a.Id).LastAsync(a => a.EntityId == customerId.ToString(), Ct)).Action);
+        Assert.Null(await SessionAsync(customer));
+    }
+
+    [Fact]
+    public async Task ADeepLinkBindsTheShopsCustomerAndTheAnswersCountForTheirInvitation()
+    {
+        var orderId = $"A-{Guid.NewGuid():N}";
+        var shopCustomer = $"shop-{Guid.NewGuid():N}";
+        Guid invitationId;
+        await using (var db = _host.Records())
+        {
+            var now = _host.Time.GetUtcNow();
+            var customer = new Customer { Id = Guid.NewGuid(), ExternalId = shopCustomer, CreatedAt = now, UpdatedAt = now };
+            var order = new Order { Id = Guid.NewGuid(), ExternalOrderId = orderId, CustomerId = customer.Id, PurchasedAt = now, ReceivedAt = now };
+            var invitation = new Invitation { Id = Guid.NewGuid(), OrderId = order.Id, CustomerId = customer.Id, FlowId = Survey, Status = InvitationStatus.NotReachable, DueAt = now, ExpiresAt = now.AddHours(48), CreatedAt = now, UpdatedAt = now };
+            db.AddRange(customer, order, invitation);
+            await db.SaveChangesAsync(Ct);
+            invitationId = invitation.Id;
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/survey-links") { Content = JsonContent.Create(new { orderId, customerId = shopCustomer }) };
+        request.Headers.Add("X-Api-Key", TelegramBotFactory.ApiKey);
+        using var response = await _webhook.SendAsync(request, Ct);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var token = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("token").GetString();
+
+        var buyer = NewCustomer();
+        await buyer.SayAsync($"/start {token}");
+        await buyer.RepliesAsync(2);
+        await buyer.PressAsync("Satisfied");
+        await buyer.ReplyAsync();
+
+        var record = await CustomerAsync(buyer);
+        Assert.Equal(shopCustomer, record.ExternalId);
+        await using var check = _host.Records();
+        var answered = await check.Invitations.SingleAsync(i => i.Id == invitationId, Ct);
+        Assert.Equal((InvitationStatus.Answered, buyer.ConversationKey), (answered.Status, answered.ConversationKey));
+        Assert.Equal(invitationId, Assert.Single(await ResponsesAsync(buyer)).InvitationId);
+    }
+
+    private async Task<(Guid Invitation, Guid CheckIn)> SeedPendingAsync(Guid customerId, string orderId)
+    {
+        await using var db = _host.Records();
+        var now = _host.Time.GetUtcNow();
+        var order = new Order { Id = Guid.NewGuid(), ExternalOrderId = orderId, CustomerId = customerId, PurchasedAt = now, ReceivedAt = now };
+        var invitation = new Invitation { Id = Guid.NewGuid(), OrderId = order.Id, CustomerId = customerId, FlowId = Survey, Status = InvitationStatus.Scheduled, DueAt = now.AddHours(2), ExpiresAt = now.AddHours(48), CreatedAt = now, UpdatedAt = now };
+        var checkIn = new CheckIn { Id = Guid.NewGuid(), CustomerId = customerId, FlowId = "follow-up", Status = CheckInStatus.Scheduled, DueAt = now.AddHours(48), Deadline = now.AddHours(72), CreatedAt = now };
+        db.AddRange(order, invitation, checkIn);
+        await db.SaveChangesAsync(Ct);
+        return (invitation.Id, checkIn.Id);
+    }
+}
+
+public sealed class SqliteRecordsEndToEndTests : RecordsEndToEndTests
+{
+    protected override Task<RecordsStorage> CreateStorageAsync() => Task.FromResult<RecordsStorage>(new SqliteRecordsStorage());
+}
+
+public sealed class PostgresRecordsEndToEndTests(PostgresServerFixture postgres) : RecordsEndToEndTests
+{
+    protected override async Task<RecordsStorage> CreateStorageAsync() => await PostgresRecordsStorage.CreateAsync(postgres);
+}
