@@ -6,6 +6,8 @@ namespace ChatFeedback.Bot.Records;
 
 public static class RecordsExtensions
 {
+    private static readonly SqliteConnectionSettings SqliteSettings = new();
+
     /// <summary>
     /// The records store: SQLite in the data folder by default, PostgreSQL when <c>Storage:Provider</c> is Postgres.
     /// Migrations run on start, before anything reads or writes. Each turn's records are kept by
@@ -26,9 +28,10 @@ public static class RecordsExtensions
         services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
 
-        services.AddDbContextFactory<SqliteRecordsDbContext>((provider, options) =>
-            options.UseSqlite(provider.GetRequiredService<IOptions<StorageOptions>>().Value.ResolvedConnectionString));
-        services.AddDbContextFactory<PostgresRecordsDbContext>((provider, options) =>
+        services.AddPooledDbContextFactory<SqliteRecordsDbContext>((provider, options) =>
+            options.UseSqlite(provider.GetRequiredService<IOptions<StorageOptions>>().Value.ResolvedConnectionString)
+                .AddInterceptors(SqliteSettings));
+        services.AddPooledDbContextFactory<PostgresRecordsDbContext>((provider, options) =>
             options.UseNpgsql(provider.GetRequiredService<IOptions<StorageOptions>>().Value.ResolvedConnectionString));
         services.AddSingleton<IDbContextFactory<RecordsDbContext>, RecordsDbContextFactory>();
         services.AddHostedService<RecordsMigrator>();
