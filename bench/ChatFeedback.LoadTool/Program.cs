@@ -40,6 +40,8 @@ await using var redis = options.NoRedis ? null : await RedisUnderTest.StartAsync
 
 var servicePort = ChildProcess.FreeLoopbackPort();
 var runId = Guid.NewGuid().ToString("N")[..8];
+var dataPath = Path.Combine(Path.GetTempPath(), $"chatfeedback-load-{runId}");
+using var removeData = new TemporaryFolder(dataPath);
 var environment = new Dictionary<string, string>(StringComparer.Ordinal)
 {
     ["ASPNETCORE_ENVIRONMENT"] = "Production",
@@ -47,6 +49,8 @@ var environment = new Dictionary<string, string>(StringComparer.Ordinal)
     ["Redis__ConnectionString"] = redis?.ConnectionString ?? string.Empty,
     // An existing Redis may hold other data: this run's keys get their own prefix.
     ["Redis__KeyPrefix"] = options.Redis is null ? "cf:" : $"cf-load-{runId}:",
+    // Records (SQLite, the embedded default) start empty in a folder of this run's own, removed at the end.
+    ["Storage__DataPath"] = dataPath,
 };
 channel.Configure(environment);
 foreach (var (key, value) in options.ServiceEnvironment)
@@ -324,5 +328,17 @@ internal sealed record Snapshot(
             service.Lines,
             ProcStats.ContextSwitches(servicePid),
             run.AllTurns);
+    }
+}
+
+/// <summary>Deletes the run's data folder when the tool ends (after the service has exited).</summary>
+internal sealed class TemporaryFolder(string path) : IDisposable
+{
+    public void Dispose()
+    {
+        if (Directory.Exists(path))
+        {
+            Directory.Delete(path, recursive: true);
+        }
     }
 }
