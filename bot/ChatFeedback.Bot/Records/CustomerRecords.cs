@@ -17,17 +17,14 @@ internal sealed partial class CustomerRecords(
     /// </summary>
     public static readonly TimeSpan LastSeenResolution = TimeSpan.FromMinutes(15);
 
-    public async Task<CustomerSnapshot?> FindAsync(ConversationAddress address, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(address);
-        var now = timeProvider.GetUtcNow();
-        await using var db = contexts.CreateDbContext();
-        var row = await (
+    // Every turn runs this: compiled once, so EF does not walk and re-key the expression tree on each call (about a
+    // fifth of a turn's CPU in the load test before).
+    private static readonly Func<RecordsDbContext, string, string, DateTimeOffset, Task<IdentityRow?>> FindIdentity =
+        EF.CompileAsyncQuery((RecordsDbContext db, string channelId, string conversationId, DateTimeOffset now) => (
             from identity in db.ChannelIdentities.AsNoTracking()
             join customer in db.Customers on identity.CustomerId equals customer.Id
-            where identity.ChannelId == address.ChannelId && identity.ConversationId == address.ConversationId
-            select new
-            {
+            where identity.ChannelId == channelId && identity.ConversationId == conversationId
+            select new IdentityRow(
                 identity.Id,
                 identity.CustomerId,
                 identity.UserId,
@@ -39,8 +36,14 @@ internal sealed partial class CustomerRecords(
                 identity.UnreachableAt,
                 customer.OptedOutAt,
                 customer.ConsentAskedAt,
-                LiveInvitations = db.Invitations.Any(i => i.CustomerId == customer.Id && i.ExpiresAt > now),
-            }).FirstOrDefaultAsync(cancellationToken);
+                db.Invitations.Any(i => i.CustomerId == customer.Id && i.ExpiresAt > now))).FirstOrDefault());
+
+    public async Task<CustomerSnapshot?> FindAsync(ConversationAddress address, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        var now = timeProvider.GetUtcNow();
+        await using var db = contexts.CreateDbContext();
+        var row = await FindIdentity(db, address.ChannelId, address.ConversationId, now);
         return row is null
             ? null
             : new CustomerSnapshot(
@@ -229,4 +232,18 @@ internal sealed partial class CustomerRecords(
 
     [LoggerMessage(LogLevel.Information, "Erased a customer: {Conversations} conversation sessions deleted")]
     private partial void ErasedSessions(int conversations);
+
+    private sealed record IdentityRow(
+        long Id,
+        Guid CustomerId,
+        string? UserId,
+        string? ServiceUrl,
+        string? TenantId,
+        bool IsGroup,
+        string? Locale,
+        DateTimeOffset LastSeenAt,
+        DateTimeOffset? UnreachableAt,
+        DateTimeOffset? OptedOutAt,
+        DateTimeOffset? ConsentAskedAt,
+        bool LiveInvitations);
 }
