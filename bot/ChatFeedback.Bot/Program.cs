@@ -2,13 +2,16 @@ using ChatFeedback.Adapters.Teams;
 using ChatFeedback.Adapters.Telegram;
 using ChatFeedback.Adapters.WebChat;
 using ChatFeedback.Bot.Api;
+using ChatFeedback.Bot.Cases;
 using ChatFeedback.Bot.Channels;
 using ChatFeedback.Bot.Conversations;
 using ChatFeedback.Bot.Effects;
 using ChatFeedback.Bot.Flows;
 using ChatFeedback.Bot.Health;
 using ChatFeedback.Bot.Invitations;
+using ChatFeedback.Bot.Purchases;
 using ChatFeedback.Bot.Records;
+using ChatFeedback.Bot.Scheduling;
 using ChatFeedback.Bot.Sessions;
 
 // `flows validate|simulate|test`: the flow tools run instead of the web host.
@@ -25,6 +28,7 @@ builder.AddSessions();
 builder.AddRecords();
 builder.AddEffects();
 builder.AddConversations();
+builder.AddScheduling();
 builder.AddHealth();
 builder.AddApiKeys();
 builder.Services.AddWebChat(builder.Configuration);
@@ -43,6 +47,8 @@ app.MapWebChat();
 app.MapTelegram();
 app.MapTeams();
 app.MapSurveyLinks();
+app.MapPurchases();
+app.MapCases();
 
 await app.RunAsync();
 return 0;

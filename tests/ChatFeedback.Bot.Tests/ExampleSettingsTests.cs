@@ -7,6 +7,7 @@ using ChatFeedback.Bot.Conversations;
 using ChatFeedback.Bot.Flows;
 using ChatFeedback.Bot.Outbound;
 using ChatFeedback.Bot.Records;
+using ChatFeedback.Bot.Scheduling;
 using ChatFeedback.Bot.Sessions;
 using ChatFeedback.Bot.Tests.Support;
 using Microsoft.Extensions.Configuration;
@@ -29,6 +30,9 @@ public sealed partial class ExampleSettingsTests
         (TelegramOptions.SectionName, typeof(TelegramOptions)),
         (TeamsOptions.SectionName, typeof(TeamsOptions)),
         (CasesOptions.SectionName, typeof(CasesOptions)),
+        (InvitationOptions.SectionName, typeof(InvitationOptions)),
+        (CheckInOptions.SectionName, typeof(CheckInOptions)),
+        (SchedulingOptions.SectionName, typeof(SchedulingOptions)),
     ];
 
     public static TheoryData<string> OptionKeys() => new(

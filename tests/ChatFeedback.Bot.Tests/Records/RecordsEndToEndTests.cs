@@ -115,7 +115,10 @@ public abstract class RecordsEndToEndTests : IAsyncLifetime
         Assert.Equal(("detractor", "Moderate", CaseTier.DepartmentLead, CaseStatus.Open), (@case.Category, @case.Severity, @case.Tier, @case.Status));
         Assert.Equal((opened.AddHours(24), opened.AddHours(48)), (@case.RespondBy, @case.HandleBy));
         Assert.Equal((await CustomerAsync(customer)).Id, @case.CustomerId);
-        Assert.Contains("contact_permission = yes", Assert.Single(@case.Events).Detail, StringComparison.Ordinal);
+        Assert.Contains("contact_permission = yes", Assert.Single(@case.Events, e => e.Kind == "Opened").Detail, StringComparison.Ordinal);
+
+        // The same turn's follow-up request becomes this case's check-in (the scheduler finds the case by the message).
+        Assert.Single(@case.Events, e => e.Kind == "CheckInScheduled");
         Assert.Contains(await db.Responses.Where(r => r.ConversationKey == customer.ConversationKey).Select(r => r.StepId).ToListAsync(Ct), s => s == "comment");
     }
 
