@@ -1,3 +1,4 @@
+using ChatFeedback.Bot.Tests.Support;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
@@ -157,4 +158,9 @@ public abstract class CaseSchedulingTests : SchedulingTest
 public sealed class SqliteCaseSchedulingTests : CaseSchedulingTests
 {
     protected override IRecordsBackend Backend { get; } = new SqliteRecordsBackend();
+}
+
+public sealed class PostgresCaseSchedulingTests(PostgresServerFixture postgres) : CaseSchedulingTests
+{
+    protected override IRecordsBackend Backend { get; } = new PostgresRecordsBackend(postgres);
 }

@@ -1,3 +1,4 @@
+using ChatFeedback.Bot.Tests.Support;
 using System.Net;
 using System.Net.Http.Json;
 using ChatFeedback.Bot.Records;
@@ -203,4 +204,9 @@ public abstract class InvitationSchedulingTests : SchedulingTest
 public sealed class SqliteInvitationSchedulingTests : InvitationSchedulingTests
 {
     protected override IRecordsBackend Backend { get; } = new SqliteRecordsBackend();
+}
+
+public sealed class PostgresInvitationSchedulingTests(PostgresServerFixture postgres) : InvitationSchedulingTests
+{
+    protected override IRecordsBackend Backend { get; } = new PostgresRecordsBackend(postgres);
 }

@@ -1,4 +1,5 @@
 using ChatFeedback.Bot.Records;
+using ChatFeedback.Bot.Tests.Support;
 using Microsoft.Data.Sqlite;
 
 namespace ChatFeedback.Bot.Tests.Scheduling;
@@ -46,4 +47,24 @@ public sealed class SqliteRecordsBackend : IRecordsBackend
 
         return ValueTask.CompletedTask;
     }
+}
+
+/// <summary>A fresh database on the test PostgreSQL server (records and the clustered Quartz store), dropped afterwards.</summary>
+public sealed class PostgresRecordsBackend : IRecordsBackend
+{
+    private readonly PostgresRecordsStorage _storage;
+
+    public PostgresRecordsBackend(PostgresServerFixture server)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+
+        // Test classes take their backend in the constructor, before any async set-up can run.
+        _storage = PostgresRecordsStorage.CreateAsync(server).GetAwaiter().GetResult();
+    }
+
+    public string Name => "postgres";
+
+    public IReadOnlyDictionary<string, string?> Settings => _storage.Settings;
+
+    public ValueTask DisposeAsync() => _storage.DisposeAsync();
 }
