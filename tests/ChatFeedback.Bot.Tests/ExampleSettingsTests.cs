@@ -35,10 +35,16 @@ public sealed partial class ExampleSettingsTests
         (SchedulingOptions.SectionName, typeof(SchedulingOptions)),
     ];
 
+    // StorageOptions.ConnectionString is bound from ConnectionStrings:ChatFeedback, not from its own section.
     public static TheoryData<string> OptionKeys() => new(
         OptionsClasses.SelectMany(o => o.Options.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.CanWrite)
-            .Select(p => $"{o.Section}:{p.Name}")));
+            .Select(p => $"{o.Section}:{p.Name}"))
+        .Concat([
+            $"{StorageOptions.SectionName}:{nameof(StorageOptions.Provider)}",
+            $"{StorageOptions.SectionName}:{nameof(StorageOptions.DataPath)}",
+            $"ConnectionStrings:{StorageOptions.ConnectionStringName}",
+        ]));
 
     [Theory]
     [MemberData(nameof(OptionKeys))]
