@@ -117,7 +117,7 @@ public sealed class TeamsAdapterTests : IDisposable
             Assert.Equal(SendStatus.Delivered, result.Status);
         }
 
-        Assert.Equal(1, tokenEndpoint.Requests);
+        Assert.Single(tokenEndpoint.Requests);
         Assert.All(connector.Calls, c => Assert.Equal("Bearer token-1", FakeConnector.Header(c, "Authorization")));
     }
 
@@ -130,7 +130,7 @@ public sealed class TeamsAdapterTests : IDisposable
         var result = await adapter.SendAsync(To, new OutboundMessage("hi"), TestContext.Current.CancellationToken);
 
         Assert.Equal(SendStatus.Delivered, result.Status);
-        Assert.Equal(2, tokenEndpoint.Requests);
+        Assert.Equal(2, tokenEndpoint.Requests.Count);
         Assert.Equal(["Bearer token-1", "Bearer token-2"], connector.Calls.Select(c => FakeConnector.Header(c, "Authorization")));
     }
 
@@ -144,7 +144,7 @@ public sealed class TeamsAdapterTests : IDisposable
 
         Assert.Equal(SendStatus.Failed, result.Status);
         Assert.Equal(2, connector.Calls.Count);
-        Assert.Equal(2, tokenEndpoint.Requests);
+        Assert.Equal(2, tokenEndpoint.Requests.Count);
     }
 
     [Fact]
@@ -194,7 +194,7 @@ public sealed class TeamsAdapterTests : IDisposable
 
         Assert.Equal(SendStatus.Failed, result.Status);
         Assert.Empty(connector.Calls);
-        Assert.Equal(0, tokenEndpoint.Requests);
+        Assert.Empty(tokenEndpoint.Requests);
     }
 
     [Fact]
@@ -207,7 +207,7 @@ public sealed class TeamsAdapterTests : IDisposable
 
         Assert.Equal(SendStatus.Delivered, result.Status);
         Assert.Null(FakeConnector.Header(Assert.Single(connector.Calls), "Authorization"));
-        Assert.Equal(0, tokenEndpoint.Requests);
+        Assert.Empty(tokenEndpoint.Requests);
     }
 
     [Fact]

@@ -15,10 +15,10 @@ namespace ChatFeedback.Bot.Tests.Teams;
 
 /// <summary>
 /// The real service with the Teams channel configured for real authentication: channel tokens checked against
-/// <see cref="FakeBotFrameworkLogin"/>, outbound tokens from <see cref="FakeEntraTokenEndpoint"/> through MSAL, and a
+/// <see cref="FakeIdentityProvider"/>, outbound tokens from <see cref="FakeTokenEndpoint"/> through MSAL, and a
 /// WireMock Bot Connector allowed as a service URL. Send limits are raised so a fast conversation is not throttled.
 /// </summary>
-internal sealed class TeamsAuthenticatedFactory(FakeBotFrameworkLogin login, FakeEntraTokenEndpoint tokens, string connectorUrl)
+internal sealed class TeamsAuthenticatedFactory(FakeIdentityProvider login, FakeTokenEndpoint tokens, string connectorUrl)
     : WebApplicationFactory<Program>
 {
     public const string AppId = "2f1e6c53-9d2a-4b7e-8c1f-3a5d9e0b7c42";
@@ -34,7 +34,7 @@ internal sealed class TeamsAuthenticatedFactory(FakeBotFrameworkLogin login, Fak
             ["Teams:AppPassword"] = "not-a-real-secret",
             ["Teams:AppType"] = "SingleTenant",
             ["Teams:TenantId"] = TenantId,
-            ["Teams:OpenIdMetadataUrl"] = login.MetadataUrl,
+            ["Teams:OpenIdMetadataUrl"] = login.ChannelMetadataUrl,
             ["Teams:TokenAuthority"] = tokens.Url,
             ["Teams:AllowedServiceUrls:0"] = connectorUrl,
             ["Teams:PerConversationPerSecond"] = "1000",
@@ -50,7 +50,7 @@ internal sealed class TeamsAuthenticatedFactory(FakeBotFrameworkLogin login, Fak
         // MSAL talks https only: the token client (alone) trusts the fake endpoint's self-signed certificate.
         builder.ConfigureTestServices(services =>
             services.AddHttpClient(TeamsServiceCollectionExtensions.TokenHttpClientName)
-                .ConfigurePrimaryHttpMessageHandler(FakeEntraTokenEndpoint.TrustingHandler));
+                .ConfigurePrimaryHttpMessageHandler(FakeTokenEndpoint.TrustingHandler));
     }
 }
 
@@ -82,7 +82,7 @@ internal sealed class FakeTeamsConnector : IDisposable
 /// One Teams user in a personal chat with the bot: sends signed activities (typed text, Adaptive Card submissions as
 /// message activities carrying <c>value</c> {q, v}, <c>Action.Execute</c> invokes) and reads what the bot sent back.
 /// </summary>
-internal sealed class TeamsUser(HttpClient client, FakeTeamsConnector connector, TeamsSigningKey key, string conversationId)
+internal sealed class TeamsUser(HttpClient client, FakeTeamsConnector connector, TestKey key, string conversationId)
 {
     private int _next;
     private int _seen;
@@ -194,7 +194,7 @@ internal sealed class TeamsUser(HttpClient client, FakeTeamsConnector connector,
     private async Task<HttpResponseMessage> PostAsync(Dictionary<string, object?> activity)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/messages") { Content = JsonContent.Create(activity) };
-        request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + key.ChannelToken(TeamsAuthenticatedFactory.AppId, connector.ServiceUrl));
+        request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + Tokens.Channel(key, TeamsAuthenticatedFactory.AppId, connector.ServiceUrl, DateTimeOffset.UtcNow));
         return await client.SendAsync(request, Ct);
     }
 }

@@ -14,16 +14,16 @@ public sealed class TeamsAuthenticatedTests : IAsyncDisposable
     private const string Survey = "post-purchase-survey";
     private const string Complaint = "complaint";
 
-    private readonly TeamsSigningKey _key = new("bf-key-1", "msteams", "webchat");
-    private readonly FakeBotFrameworkLogin _login;
-    private readonly FakeEntraTokenEndpoint _tokens = new(TeamsAuthenticatedFactory.TenantId);
+    private readonly TestKey _key = new("bf-key-1", "msteams", "webchat");
+    private readonly FakeIdentityProvider _login;
+    private readonly FakeTokenEndpoint _tokens = new(TeamsAuthenticatedFactory.TenantId);
     private readonly FakeTeamsConnector _connector = new();
     private readonly TeamsAuthenticatedFactory _host;
     private readonly HttpClient _client;
 
     public TeamsAuthenticatedTests()
     {
-        _login = new FakeBotFrameworkLogin(_key);
+        _login = new FakeIdentityProvider().ChannelKeys(_key);
         _host = new TeamsAuthenticatedFactory(_login, _tokens, _connector.Server.Url!);
         _client = _host.CreateClient();
     }
@@ -149,15 +149,15 @@ public sealed class TeamsAuthenticatedTests : IAsyncDisposable
         AssertSentWithConnectorToken(_connector.CallsTo(first.ConversationId), first.ConversationId);
         AssertSentWithConnectorToken(_connector.CallsTo(second.ConversationId), second.ConversationId);
         AssertOneTokenRequest();
-        Assert.Equal(1, _login.Downloads(FakeBotFrameworkLogin.MetadataPath)); // keys cached across requests
-        Assert.Equal(1, _login.Downloads(FakeBotFrameworkLogin.KeysPath));
+        Assert.Equal(1, _login.Downloads(FakeIdentityProvider.ChannelMetadataPath)); // keys cached across requests
+        Assert.Equal(1, _login.Downloads(FakeIdentityProvider.ChannelKeysPath));
     }
 
     [Fact]
     public async Task ATokenSignedByAForeignKeyIsRefusedAndNothingIsSent()
     {
         // Same kid as the published key, but a key the Bot Framework never published.
-        using var foreign = new TeamsSigningKey(_key.Kid, "msteams");
+        using var foreign = new TestKey(_key.Kid, "msteams");
         var intruder = new TeamsUser(_client, _connector, foreign, "a:intruder-1");
 
         var response = await intruder.SayAsync("hello");
@@ -165,7 +165,7 @@ public sealed class TeamsAuthenticatedTests : IAsyncDisposable
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
 
         // A foreign key under an unknown kid is refused as well.
-        using var unknown = new TeamsSigningKey("not-published", "msteams");
+        using var unknown = new TestKey("not-published", "msteams");
         var response2 = await new TeamsUser(_client, _connector, unknown, "a:intruder-2").SayAsync("hello");
         Assert.Equal(HttpStatusCode.Unauthorized, response2.StatusCode);
 
@@ -196,7 +196,7 @@ public sealed class TeamsAuthenticatedTests : IAsyncDisposable
                 text = "hello",
             }),
         };
-        request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + _key.ChannelToken(TeamsAuthenticatedFactory.AppId, "https://attacker.example/"));
+        request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + Tokens.Channel(_key, TeamsAuthenticatedFactory.AppId, "https://attacker.example/", DateTimeOffset.UtcNow));
 
         var response = await _client.SendAsync(request, TestContext.Current.CancellationToken);
 
@@ -237,7 +237,7 @@ public sealed class TeamsAuthenticatedTests : IAsyncDisposable
             var request = call.RequestMessage!;
             Assert.Equal("POST", request.Method);
             Assert.Equal($"{FakeTeamsConnector.PathPrefix}/v3/conversations/{conversationId}/activities", request.Path);
-            Assert.Equal("Bearer " + FakeEntraTokenEndpoint.AccessToken, request.Headers!["Authorization"].ToString());
+            Assert.Equal("Bearer token-1", request.Headers!["Authorization"].ToString());
         });
     }
 

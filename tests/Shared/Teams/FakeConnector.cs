@@ -6,12 +6,12 @@ using WireMock.ResponseBuilders;
 using WireMock.Server;
 using WireMock.Settings;
 
-namespace ChatFeedback.Adapters.Teams.Tests;
+namespace ChatFeedback.Testing.Teams;
 
 /// <summary>The Bot Connector on loopback (WireMock, http), answering as told and recording every call.</summary>
 public sealed class FakeConnector : IDisposable
 {
-    public WireMockServer Server { get; } = WireMockServer.Start();
+    public WireMockServer Server { get; } = WireMockServer.Start(new WireMockServerSettings { Urls = ["http://127.0.0.1:0"] });
 
     public string Url => Server.Url!;
 
@@ -90,7 +90,8 @@ public sealed class FakeTokenEndpoint : IDisposable
 
     public string Path { get; }
 
-    public int Requests => Server.LogEntries.Count(e => e.RequestMessage?.Path == Path);
+    /// <summary>The token requests made so far, in order.</summary>
+    public IReadOnlyList<WireMock.Logging.ILogEntry> Requests => [.. Calls.Where(e => e.RequestMessage?.Path == Path)];
 
     public IReadOnlyList<WireMock.Logging.ILogEntry> Calls => [.. Server.LogEntries.OrderBy(e => e.RequestMessage!.DateTime)];
 

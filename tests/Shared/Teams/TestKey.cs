@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace ChatFeedback.Adapters.Teams.Tests;
+namespace ChatFeedback.Testing.Teams;
 
 /// <summary>An RSA signing key as an identity provider would publish it, with the Bot Framework's endorsements.</summary>
 public sealed class TestKey(string kid, params string[] endorsements) : IDisposable

@@ -2,8 +2,9 @@ using System.Text.Json.Nodes;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
+using WireMock.Settings;
 
-namespace ChatFeedback.Adapters.Teams.Tests;
+namespace ChatFeedback.Testing.Teams;
 
 /// <summary>
 /// The Bot Framework's and Entra's OpenID metadata and key sets on loopback (WireMock), serving whatever keys the
@@ -22,7 +23,7 @@ public sealed class FakeIdentityProvider : IDisposable
         Metadata(EntraMetadataPath, EntraKeysPath);
     }
 
-    public WireMockServer Server { get; } = WireMockServer.Start();
+    public WireMockServer Server { get; } = WireMockServer.Start(new WireMockServerSettings { Urls = ["http://127.0.0.1:0"] });
 
     public string ChannelMetadataUrl => Server.Url + ChannelMetadataPath;
 
