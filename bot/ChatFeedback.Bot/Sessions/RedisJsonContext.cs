@@ -10,4 +10,5 @@ internal sealed record SessionMetadata(ConversationAddress Address, bool OptedOu
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(SessionMetadata))]
 [JsonSerializable(typeof(SurveyLink))]
+[JsonSerializable(typeof(StoredTranscriptEntry))]
 internal sealed partial class RedisJsonContext : JsonSerializerContext;

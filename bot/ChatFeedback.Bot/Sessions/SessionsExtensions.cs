@@ -1,3 +1,4 @@
+using ChatFeedback.Adapters.WebChat;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -8,7 +9,7 @@ namespace ChatFeedback.Bot.Sessions;
 public static class SessionsExtensions
 {
     /// <summary>
-    /// Sessions, dedupe and survey links: in Redis (one shared multiplexer, plus a <c>redis</c> health check) when
+    /// Sessions, dedupe, survey links and web chat transcripts: in Redis (one shared multiplexer, plus a <c>redis</c> health check) when
     /// <c>Redis:ConnectionString</c> is set, otherwise in this process (the embedded default).
     /// </summary>
     /// <remarks>
@@ -30,6 +31,7 @@ public static class SessionsExtensions
         services.AddSingleton(RedisOrInProcess<ISessionStore, RedisSessionStore, InMemorySessionStore>);
         services.AddSingleton(RedisOrInProcess<IMessageDeduplicator, RedisMessageDeduplicator, InMemoryMessageDeduplicator>);
         services.AddSingleton(RedisOrInProcess<ISurveyLinkStore, RedisSurveyLinkStore, InMemorySurveyLinkStore>);
+        services.AddSingleton(RedisOrInProcess<IWebChatTranscriptStore, RedisWebChatTranscriptStore, InMemoryWebChatTranscriptStore>);
 
         services.AddHealthChecks();
         services.AddOptions<HealthCheckServiceOptions>().Configure<IOptions<RedisOptions>>((health, redis) =>

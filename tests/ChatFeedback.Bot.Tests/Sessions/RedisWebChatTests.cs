@@ -61,6 +61,41 @@ public sealed class RedisWebChatTests(RedisServerFixture redis)
         Assert.All(dedupeKeys, key => Assert.NotNull(database.KeyTimeToLive(key)));
     }
 
+    [Fact]
+    public async Task ABrowserMayPostToOneInstanceAndReadFromAnother()
+    {
+        var keys = RedisServerFixture.NewKeys();
+        var settings = new Dictionary<string, string?>
+        {
+            ["Redis:ConnectionString"] = redis.ConnectionString,
+            ["Redis:KeyPrefix"] = keys.Prefix,
+            ["WebChat:SigningKey"] = "a-shared-signing-key-for-both-instances-0123456789",
+        };
+        await using var first = new BotFactory(configure: configuration => configuration.AddInMemoryCollection(settings));
+        await using var second = new BotFactory(configure: configuration => configuration.AddInMemoryCollection(settings));
+        using var one = first.CreateClient();
+        using var two = second.CreateClient();
+
+        using var opened = await one.PostAsJsonAsync("/api/webchat/conversations", new { locale = "en" }, Ct);
+        Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
+        using var conversation = JsonDocument.Parse(await opened.Content.ReadAsStringAsync(Ct));
+        var id = conversation.RootElement.GetProperty("conversationId").GetString()!;
+        var token = conversation.RootElement.GetProperty("token").GetString()!;
+        await WaitForMessagesAsync(second, id, 2); // the greeting, written by the first instance, seen by the second
+
+        var choice = new { id = "m1", button = new { questionId = QuestionKeys.For("menu", "main"), value = "survey" } };
+        Assert.Equal("queued", await PostAsync(two, id, token, choice));
+        await WaitForMessagesAsync(first, id, 4);
+
+        using var read = new HttpRequestMessage(HttpMethod.Get, $"/api/webchat/conversations/{id}/messages?after=2");
+        read.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await one.SendAsync(read, Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var messages = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
+        Assert.Equal([3L, 4L], messages.RootElement.EnumerateArray().Select(m => m.GetProperty("seq").GetInt64()));
+        Assert.Equal(JsonValueKind.Object, messages.RootElement[1].GetProperty("question").ValueKind); // the survey's first question
+    }
+
     private static async Task<string> PostAsync(HttpClient client, string conversationId, string token, object body)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/webchat/conversations/{conversationId}/messages") { Content = JsonContent.Create(body) };
