@@ -1,3 +1,4 @@
+using ChatFeedback.Adapters.WebChat;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -7,7 +8,11 @@ namespace ChatFeedback.Bot.Sessions;
 /// Creates the one <see cref="IConnectionMultiplexer"/> every Redis store shares. As a hosted service it opens that
 /// connection at start-up (when Redis is configured), so the outcome is logged before the first message arrives.
 /// </summary>
-internal sealed class RedisConnection(IServiceProvider services, IOptions<RedisOptions> options, ILogger<RedisConnection> logger) : IHostedService
+internal sealed class RedisConnection(
+    IServiceProvider services,
+    IOptions<RedisOptions> options,
+    IOptions<WebChatOptions> webChat,
+    ILogger<RedisConnection> logger) : IHostedService
 {
     public static IConnectionMultiplexer Connect(IServiceProvider services)
     {
@@ -37,7 +42,7 @@ internal sealed class RedisConnection(IServiceProvider services, IOptions<RedisO
     {
         if (!options.Value.IsConfigured)
         {
-            logger.LogInformation("Sessions, dedupe and survey links are kept in this process (Redis:ConnectionString is empty)");
+            logger.LogInformation("Sessions, dedupe, survey links and web chat transcripts are kept in this process (Redis:ConnectionString is empty)");
             return Task.CompletedTask;
         }
 
@@ -45,11 +50,17 @@ internal sealed class RedisConnection(IServiceProvider services, IOptions<RedisO
         var endpoints = string.Join(", ", connection.GetEndPoints().Select(endpoint => endpoint.ToString()));
         if (connection.IsConnected)
         {
-            logger.LogInformation("Sessions, dedupe and survey links are in Redis at {Endpoints} under {KeyPrefix}", endpoints, options.Value.KeyPrefix);
+            logger.LogInformation("Sessions, dedupe, survey links and web chat transcripts are in Redis at {Endpoints} under {KeyPrefix}", endpoints, options.Value.KeyPrefix);
         }
         else
         {
             logger.LogError("Redis at {Endpoints} (Redis:ConnectionString) does not answer; retrying in the background, and turns fail until it does", endpoints);
+        }
+
+        if (string.IsNullOrEmpty(webChat.Value.SigningKey))
+        {
+            // Redis is how instances share work: with a key of its own, each would refuse the others' web chat tokens.
+            logger.LogWarning("WebChat:SigningKey is empty, so this instance signs web chat tokens with a key of its own; set one key for every instance that shares this Redis");
         }
 
         return Task.CompletedTask;
