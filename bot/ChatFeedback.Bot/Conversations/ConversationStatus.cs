@@ -7,8 +7,8 @@ namespace ChatFeedback.Bot.Conversations;
 
 /// <summary>
 /// What channels tell us about a conversation outside a turn: the customer blocked the bot, or the conversation
-/// moved to a new id. Both change the stored session with the same optimistic concurrency as a turn; an opt-out is
-/// recorded on the customer too.
+/// moved to a new id. Both change the stored session with the same optimistic concurrency as a turn, and the
+/// customer's records too.
 /// </summary>
 public sealed class ConversationStatus(
     ISessionStore sessions,
@@ -55,15 +55,29 @@ public sealed class ConversationStatus(
         logger.LogWarning("Could not mark {ConversationKey} opted out after {Attempts} conflicting saves", address.Key, MaxAttempts);
     }
 
-    /// <summary>Moves the session to the conversation's new id and returns the new address.</summary>
+    /// <summary>
+    /// Moves the records (identity, pending invitations, cases, check-ins) and the session to the conversation's new id
+    /// and returns the new address. Safe to repeat: a migration is reported both inbound and by a failed send.
+    /// </summary>
     public async Task<ConversationAddress> MoveAsync(ConversationAddress address, string newConversationId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(address);
         var moved = address with { ConversationId = newConversationId };
-        var stored = await sessions.LoadAsync(address.Key, cancellationToken);
-        if (stored is not null
-            && await sessions.TrySaveAsync(moved.Key, stored with { Address = moved, UpdatedAt = timeProvider.GetUtcNow() }, 0, cancellationToken))
+        try
         {
+            await customers.MoveAsync(address, newConversationId, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The session still moves, so the conversation goes on; a repeated signal moves the records later.
+            logger.LogError(ex, "Could not move the records of {ConversationKey} to {NewConversationKey}", address.Key, moved.Key);
+        }
+
+        var stored = await sessions.LoadAsync(address.Key, cancellationToken);
+        if (stored is not null)
+        {
+            // The old id never comes back. A session the new one already has (someone wrote there first) is kept.
+            await sessions.TrySaveAsync(moved.Key, stored with { Address = moved, UpdatedAt = timeProvider.GetUtcNow() }, 0, cancellationToken);
             await sessions.DeleteAsync(address.Key, cancellationToken);
         }
 

@@ -98,7 +98,7 @@ public sealed class TurnProcessor(
             {
                 // A press of an old question changes nothing, so nothing is written (no version bump, no conflicts).
                 // With no save to admit it, a store that dedupes on save needs the deduplicator for the notice.
-                if (sessions.DeduplicatesOnSave && !await deduplicator.TryBeginAsync(message.Conversation.ChannelId, message.MessageId))
+                if (sessions.DeduplicatesOnSave && !await deduplicator.TryBeginAsync(key, message.MessageId))
                 {
                     logger.DuplicateDropped(message.MessageId, key);
                     return;

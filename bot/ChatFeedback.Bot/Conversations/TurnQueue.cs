@@ -48,8 +48,8 @@ public sealed class TurnQueue : BackgroundService, IInboundSink
     public async ValueTask<EnqueueResult> EnqueueAsync(InboundMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var channelId = message.Conversation.ChannelId;
-        if (_deduplicator is not null && !await _deduplicator.TryBeginAsync(channelId, message.MessageId))
+        var conversationKey = message.Conversation.Key;
+        if (_deduplicator is not null && !await _deduplicator.TryBeginAsync(conversationKey, message.MessageId))
         {
             _logger.DuplicateDropped(message.MessageId, message.Conversation.Key);
             return EnqueueResult.Duplicate;
@@ -72,7 +72,7 @@ public sealed class TurnQueue : BackgroundService, IInboundSink
             if (!queued && _deduplicator is not null)
             {
                 // Not queued (shutdown or the caller gave up): let the channel's redelivery through.
-                await _deduplicator.ForgetAsync(channelId, message.MessageId);
+                await _deduplicator.ForgetAsync(conversationKey, message.MessageId);
             }
         }
     }
@@ -125,7 +125,7 @@ public sealed class TurnQueue : BackgroundService, IInboundSink
                 _logger.ProcessingFailed(ex, message.MessageId, message.Conversation.Key);
                 if (_deduplicator is not null)
                 {
-                    await _deduplicator.ForgetAsync(message.Conversation.ChannelId, message.MessageId);
+                    await _deduplicator.ForgetAsync(message.Conversation.Key, message.MessageId);
                 }
             }
             catch (Exception ex)

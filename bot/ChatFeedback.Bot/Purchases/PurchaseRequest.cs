@@ -7,7 +7,7 @@ namespace ChatFeedback.Bot.Purchases;
 /// <param name="OrderId">The shop's order id: the idempotency key (the same order again gets the same answer).</param>
 /// <param name="CustomerId">The shop's customer id: the customer record is found or created by it.</param>
 /// <param name="Channels">Where the customer can be reached, by channel (any subset).</param>
-/// <param name="Contact">Contact hints (e-mail, phone) the shop has; validated, not stored, not used for sending yet.</param>
+/// <param name="Contact">Contact hints (e-mail, phone) the shop has; kept on the customer (erased with it), not used for sending yet.</param>
 /// <param name="Locale">en or zh-CN (others fall back to the flows' default).</param>
 /// <param name="TimeZone">IANA zone (Asia/Shanghai) for quiet hours; default <c>Invitations:DefaultTimeZone</c>.</param>
 /// <param name="PurchasedAt">When the purchase happened (ISO 8601 with offset).</param>

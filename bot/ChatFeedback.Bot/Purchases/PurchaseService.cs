@@ -46,6 +46,7 @@ public sealed class PurchaseService(
 
         var now = work.Time.GetUtcNow();
         var customer = await UpsertCustomerAsync(db, request, now, ct);
+        await RecordContactHintsAsync(db, customer.Id, request.Contact, now, ct);
         var order = new Order
         {
             Id = Guid.NewGuid(),
@@ -152,6 +153,54 @@ public sealed class PurchaseService(
         }
 
         return customer;
+    }
+
+    /// <summary>
+    /// Keeps the e-mail and phone the shop gave, once per customer and value: a hint given again is only marked as
+    /// given again, so re-posting it (with this or a later order) never adds a row.
+    /// </summary>
+    private static async Task RecordContactHintsAsync(RecordsDbContext db, Guid customerId, PurchaseContact? contact, DateTimeOffset now, CancellationToken ct)
+    {
+        var given = HintsOf(contact).ToList();
+        if (given.Count == 0)
+        {
+            return;
+        }
+
+        var known = await db.ContactHints.Where(h => h.CustomerId == customerId).ToListAsync(ct);
+        var added = new List<string>();
+        foreach (var (kind, value) in given)
+        {
+            if (known.FirstOrDefault(h => h.Kind == kind && h.Value == value) is { } hint)
+            {
+                hint.LastGivenAt = now;
+                continue;
+            }
+
+            db.ContactHints.Add(new ContactHint { CustomerId = customerId, Kind = kind, Value = value, FirstGivenAt = now, LastGivenAt = now });
+            added.Add(kind);
+        }
+
+        if (added.Count > 0)
+        {
+            // The kinds only: the addresses are personal data, which the audit trail never holds.
+            AuditLog.Add(db, now, nameof(Customer), customerId, "ContactHintsAdded", "api", string.Join(", ", added));
+        }
+    }
+
+    private static IEnumerable<(string Kind, string Value)> HintsOf(PurchaseContact? contact)
+    {
+        if (contact?.Email is { } email)
+        {
+            // The domain is case-insensitive, the local part is the mailbox's own business: only the domain is folded.
+            var at = email.LastIndexOf('@');
+            yield return (ContactHint.Email, string.Concat(email.AsSpan(0, at + 1), email[(at + 1)..].ToLowerInvariant()));
+        }
+
+        if (contact?.Phone is { } phone)
+        {
+            yield return (ContactHint.Phone, phone);
+        }
     }
 
     private static IEnumerable<ChannelIdentity> IdentitiesOf(PurchaseChannels? channels)

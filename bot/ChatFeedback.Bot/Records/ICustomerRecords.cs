@@ -56,6 +56,14 @@ public interface ICustomerRecords
     /// </summary>
     Task<bool> OptOutAsync(ConversationAddress address, string how, string? unreachable, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The channel replaced the conversation's id (a Telegram group upgraded to a supergroup): its identity, and the
+    /// pending invitations, open cases and scheduled check-ins keyed by it, move to <paramref name="newConversationId"/>,
+    /// with an audit entry. When the new id already has an identity (someone wrote there first), that one stays and
+    /// the old one goes. Idempotent: false when there was nothing (left) to move.
+    /// </summary>
+    Task<bool> MoveAsync(ConversationAddress address, string newConversationId, CancellationToken cancellationToken);
+
     /// <summary>Erases the customer behind the conversation (see <see cref="RecordChanges.EraseAsync"/>); false when there is none.</summary>
     Task<bool> EraseAsync(ConversationAddress address, CancellationToken cancellationToken);
 }

@@ -13,7 +13,8 @@ internal static class RecordChanges
 {
     public const string OptedOutReason = "opted out";
 
-    private static readonly InvitationStatus[] PendingInvitations =
+    /// <summary>Invitations still to be sent, reminded or answered: what an opt-out skips and a moved conversation takes along.</summary>
+    internal static readonly InvitationStatus[] PendingInvitations =
         [InvitationStatus.Scheduled, InvitationStatus.Sent, InvitationStatus.Reminded, InvitationStatus.NotReachable];
 
     /// <summary>Appends one audit entry. Details never hold personal data (no names, ids from the shop, or answers).</summary>
@@ -126,10 +127,10 @@ internal static class RecordChanges
     }
 
     /// <summary>
-    /// Erases a customer: the customer row, identities, orders (with items), invitations, check-ins and cases (with
-    /// their timelines) are deleted. Survey responses are kept for analytics counts but anonymised: no customer,
-    /// invitation or conversation key, and free-text answers removed (ratings and choices stay). The audit entry
-    /// says what was erased, by counts only. Returns the erased conversation keys (their sessions go too).
+    /// Erases a customer: the customer row, identities, contact hints, orders (with items), invitations, check-ins and
+    /// cases (with their timelines) are deleted. Survey responses are kept for analytics counts but anonymised: no
+    /// customer, invitation or conversation key, and free-text answers removed (ratings and choices stay). The audit
+    /// entry says what was erased, by counts only. Returns the erased conversation keys (their sessions go too).
     /// </summary>
     public static async Task<IReadOnlyList<string>> EraseAsync(this RecordsDbContext db, Guid customerId, DateTimeOffset at, string actor, CancellationToken cancellationToken)
     {
@@ -166,6 +167,7 @@ internal static class RecordChanges
         var invitations = await db.Invitations.Where(i => i.CustomerId == customerId).ExecuteDeleteAsync(cancellationToken);
         await db.OrderItems.Where(i => db.Orders.Any(o => o.Id == i.OrderId && o.CustomerId == customerId)).ExecuteDeleteAsync(cancellationToken);
         var orders = await db.Orders.Where(o => o.CustomerId == customerId).ExecuteDeleteAsync(cancellationToken);
+        var hints = await db.ContactHints.Where(h => h.CustomerId == customerId).ExecuteDeleteAsync(cancellationToken);
         await db.ChannelIdentities.Where(i => i.CustomerId == customerId).ExecuteDeleteAsync(cancellationToken);
         await db.Customers.Where(c => c.Id == customerId).ExecuteDeleteAsync(cancellationToken);
 
@@ -175,7 +177,7 @@ internal static class RecordChanges
             customerId,
             "Erased",
             actor,
-            $"{keys.Count} conversations, {orders} orders, {invitations} invitations, {cases} cases deleted; {responses.Count} responses anonymised");
+            $"{keys.Count} conversations, {hints} contact hints, {orders} orders, {invitations} invitations, {cases} cases deleted; {responses.Count} responses anonymised");
         await db.SaveChangesAsync(cancellationToken);
         if (transaction is not null)
         {

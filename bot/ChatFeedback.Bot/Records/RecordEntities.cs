@@ -72,6 +72,30 @@ public sealed class ChannelIdentity
     public string? UnreachableReason { get; set; }
 }
 
+/// <summary>
+/// A way to reach a customer outside the chat channels (e-mail, phone), as the shop gave it with a purchase: one row
+/// per customer, kind and value, so a hint given again only moves <see cref="LastGivenAt"/>. Kept, not sent to yet.
+/// </summary>
+public sealed class ContactHint
+{
+    public const string Email = "email";
+    public const string Phone = "phone";
+
+    public long Id { get; set; }
+
+    public Guid CustomerId { get; set; }
+
+    /// <summary><see cref="Email"/> or <see cref="Phone"/>.</summary>
+    public string Kind { get; set; } = "";
+
+    /// <summary>The address as given (an e-mail's domain in lower case, a phone number in E.164 form).</summary>
+    public string Value { get; set; } = "";
+
+    public DateTimeOffset FirstGivenAt { get; set; }
+
+    public DateTimeOffset LastGivenAt { get; set; }
+}
+
 /// <summary>A purchase as the shop reported it; one per order id.</summary>
 public sealed class Order
 {

@@ -13,6 +13,8 @@ public abstract class RecordsDbContext(DbContextOptions options) : DbContext(opt
 
     public DbSet<ChannelIdentity> ChannelIdentities => Set<ChannelIdentity>();
 
+    public DbSet<ContactHint> ContactHints => Set<ContactHint>();
+
     public DbSet<Order> Orders => Set<Order>();
 
     public DbSet<OrderItem> OrderItems => Set<OrderItem>();
@@ -60,6 +62,15 @@ public abstract class RecordsDbContext(DbContextOptions options) : DbContext(opt
             identity.HasIndex(i => new { i.ChannelId, i.ConversationId }).IsUnique();
             identity.HasIndex(i => i.CustomerId);
             identity.Property(i => i.ServiceUrl).HasMaxLength(2048);
+        });
+
+        modelBuilder.Entity<ContactHint>(hint =>
+        {
+            hint.ToTable("contact_hints");
+            hint.HasIndex(h => new { h.CustomerId, h.Kind, h.Value }).IsUnique();
+            hint.Property(h => h.Kind).HasMaxLength(16);
+            hint.Property(h => h.Value).HasMaxLength(320);
+            hint.HasOne<Customer>().WithMany().HasForeignKey(h => h.CustomerId).OnDelete(DeleteBehavior.Cascade);
         });
 
         modelBuilder.Entity<Order>(order =>

@@ -9,7 +9,7 @@ namespace ChatFeedback.Bot.Sessions;
 /// </summary>
 public sealed class InMemoryMessageDeduplicator(IOptions<SessionsOptions> options, TimeProvider timeProvider) : IMessageDeduplicator
 {
-    private readonly ConcurrentDictionary<(string ChannelId, string MessageId), DateTimeOffset> _seen = new();
+    private readonly ConcurrentDictionary<(string ConversationKey, string MessageId), DateTimeOffset> _seen = new();
     private readonly TimeSpan _window = options.Value.DedupeWindow;
     private readonly TimeSpan _sweepInterval = TimeSpan.FromTicks(Math.Max(options.Value.DedupeWindow.Ticks / 8, TimeSpan.TicksPerSecond));
     private long _nextSweepTicks;
@@ -17,14 +17,14 @@ public sealed class InMemoryMessageDeduplicator(IOptions<SessionsOptions> option
     /// <summary>How many ids are remembered right now (expired ones included until the next sweep).</summary>
     internal int Count => _seen.Count;
 
-    public ValueTask<bool> TryBeginAsync(string channelId, string messageId)
+    public ValueTask<bool> TryBeginAsync(string conversationKey, string messageId)
     {
-        ArgumentException.ThrowIfNullOrEmpty(channelId);
+        ArgumentException.ThrowIfNullOrEmpty(conversationKey);
         ArgumentException.ThrowIfNullOrEmpty(messageId);
         var now = timeProvider.GetUtcNow();
         SweepIfDue(now);
 
-        var key = (channelId, messageId);
+        var key = (conversationKey, messageId);
         var expiresAt = now + _window;
         while (true)
         {
@@ -48,9 +48,9 @@ public sealed class InMemoryMessageDeduplicator(IOptions<SessionsOptions> option
         }
     }
 
-    public ValueTask ForgetAsync(string channelId, string messageId)
+    public ValueTask ForgetAsync(string conversationKey, string messageId)
     {
-        _seen.TryRemove((channelId, messageId), out _);
+        _seen.TryRemove((conversationKey, messageId), out _);
         return ValueTask.CompletedTask;
     }
 

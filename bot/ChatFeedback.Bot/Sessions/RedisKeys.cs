@@ -3,25 +3,35 @@ using StackExchange.Redis;
 namespace ChatFeedback.Bot.Sessions;
 
 /// <summary>
-/// Every Redis key ChatFeedback uses, in one place, each under <see cref="RedisOptions.KeyPrefix"/>:
+/// Every Redis key ChatFeedback uses, in one place, each under <see cref="RedisOptions.KeyPrefix"/> (<c>cf:</c> here):
 /// <list type="bullet">
-/// <item><c>{prefix}session:{conversationKey}</c> — hash, TTL <c>Sessions:IdleTimeout</c>, refreshed on every save;</item>
-/// <item><c>{prefix}dedupe:{channel}:{messageId}</c> — string, TTL <c>Sessions:DedupeWindow</c>;</item>
-/// <item><c>{prefix}link:{token}</c> — string, TTL = the link's lifetime;</item>
-/// <item><c>{prefix}webchat:{{id}}</c> and <c>{prefix}webchat:{{id}}:log</c> — a web chat conversation's hash and
+/// <item><c>cf:session:{telegram:123}</c> — the session of conversation <c>telegram:123</c>: hash, TTL
+/// <c>Sessions:IdleTimeout</c>, refreshed on every save;</item>
+/// <item><c>cf:dedupe:{telegram:123}:731245006</c> — message <c>731245006</c> of that conversation was admitted:
+/// string, TTL <c>Sessions:DedupeWindow</c>;</item>
+/// <item><c>cf:link:TOKEN</c> — a survey link: string, TTL = the link's lifetime;</item>
+/// <item><c>cf:webchat:{wc-1}</c> and <c>cf:webchat:{wc-1}:log</c> — web chat conversation <c>wc-1</c>'s hash and
 /// transcript list, one hash tag, TTL <c>WebChat:ConversationIdleTimeout</c>, refreshed on activity;</item>
-/// <item><c>{prefix}webchat:open</c> — sorted set of open web chat conversations (score: expiry, Unix ms), no TTL,
+/// <item><c>cf:webchat:open</c> — sorted set of open web chat conversations (score: expiry, Unix ms), no TTL,
 /// trimmed as conversations are opened;</item>
-/// <item><c>{prefix}webchat:wake</c> — the pub/sub channel on which an append names its conversation.</item>
+/// <item><c>cf:webchat:wake</c> — the pub/sub channel on which an append names its conversation.</item>
 /// </list>
+/// The braces are literal: they make the conversation key a Redis Cluster hash tag, so a conversation's session and
+/// its dedupe keys sit in one hash slot and the scripts that touch both in one step (a turn's load and save) run on a
+/// cluster as on a single server. That is why the prefix may not hold braces (<see cref="RedisOptionsValidator"/>).
+/// Keys from before this scheme (<c>cf:session:telegram:123</c>, <c>cf:dedupe:telegram:731245006</c>) are not read.
 /// </summary>
 public sealed class RedisKeys(string prefix)
 {
     public string Prefix { get; } = prefix;
 
-    public RedisKey Session(string conversationKey) => $"{Prefix}session:{conversationKey}";
+    public RedisKey Session(string conversationKey) => $"{Prefix}session:{{{conversationKey}}}";
 
-    public RedisKey Dedupe(string channelId, string messageId) => $"{Prefix}dedupe:{channelId}:{messageId}";
+    /// <summary>
+    /// A message admitted in a conversation. Keyed by conversation, not channel: the conversation key names the
+    /// channel, and the message shares its session's hash slot. A redelivery always arrives in the same conversation.
+    /// </summary>
+    public RedisKey Dedupe(string conversationKey, string messageId) => $"{Prefix}dedupe:{{{conversationKey}}}:{messageId}";
 
     public RedisKey Link(string token) => $"{Prefix}link:{token}";
 

@@ -40,9 +40,10 @@ internal sealed class RedisOptionsValidator : IValidateOptions<RedisOptions>
             }
         }
 
-        if (string.IsNullOrEmpty(options.KeyPrefix) || options.KeyPrefix.Any(char.IsWhiteSpace))
+        // Braces would move the Redis Cluster hash tag off the conversation key (see RedisKeys).
+        if (string.IsNullOrEmpty(options.KeyPrefix) || options.KeyPrefix.Any(c => char.IsWhiteSpace(c) || c is '{' or '}'))
         {
-            failures.Add($"{RedisOptions.SectionName}:KeyPrefix must be non-empty without spaces, e.g. cf: (was '{options.KeyPrefix}').");
+            failures.Add($"{RedisOptions.SectionName}:KeyPrefix must be non-empty without spaces or braces, e.g. cf: (was '{options.KeyPrefix}').");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

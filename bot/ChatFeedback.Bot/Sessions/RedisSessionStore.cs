@@ -11,6 +11,8 @@ namespace ChatFeedback.Bot.Sessions;
 /// updated-at as JSON). The key expires <see cref="SessionsOptions.IdleTimeout"/> after the last save.
 /// Load is one HMGET; save is one EVALSHA (EVAL the first time on a connection) that compares the version and writes
 /// atomically, and for a turn also admits the message that caused it (dedupe), so a turn costs two round trips.
+/// The scripts touch the session and the dedupe key together, which share the conversation's hash tag
+/// (<see cref="RedisKeys"/>): on a Redis Cluster both are in one slot.
 /// </summary>
 public sealed class RedisSessionStore(IConnectionMultiplexer connection, RedisKeys keys, IOptions<SessionsOptions> options) : ISessionStore
 {
@@ -65,7 +67,7 @@ public sealed class RedisSessionStore(IConnectionMultiplexer connection, RedisKe
         ArgumentException.ThrowIfNullOrEmpty(causedBy.ChannelId);
         ArgumentException.ThrowIfNullOrEmpty(causedBy.MessageId);
         var result = (RedisResult[])(await connection.GetDatabase().ScriptEvaluateAsync(
-            LoadOnceScript, new LoadOnceParameters(keys.Session(conversationKey), keys.Dedupe(causedBy.ChannelId, causedBy.MessageId))))!;
+            LoadOnceScript, new LoadOnceParameters(keys.Session(conversationKey), keys.Dedupe(conversationKey, causedBy.MessageId))))!;
         RedisValue[] values = [(RedisValue)result[0], (RedisValue)result[1], (RedisValue)result[2]];
         return (Read(conversationKey, values), (int)result[3] == 1);
     }
@@ -119,7 +121,7 @@ public sealed class RedisSessionStore(IConnectionMultiplexer connection, RedisKe
 
         var parameters = new SaveOnceParameters(
             keys.Session(conversationKey),
-            keys.Dedupe(causedBy.ChannelId, causedBy.MessageId),
+            keys.Dedupe(conversationKey, causedBy.MessageId),
             expectedVersion,
             expectedVersion + 1,
             DialogStateSerializer.Serialize(session.State),

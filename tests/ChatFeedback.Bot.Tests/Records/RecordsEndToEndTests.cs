@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using ChatFeedback.Bot.Records;
 using ChatFeedback.Bot.Sessions;
+using ChatFeedback.Bot.Tests.Scheduling;
 using ChatFeedback.Bot.Tests.Support;
 using ChatFeedback.Bot.Tests.Telegram;
 using ChatFeedback.Dialogs;
@@ -45,6 +46,11 @@ public abstract class RecordsEndToEndTests : IAsyncLifetime
     }
 
     private TelegramCustomer NewCustomer(string language = "en") => new(_webhook, _api, Interlocked.Increment(ref s_nextChat), language);
+
+    private TelegramCustomer NewGroup() => new(_webhook, _api, -Interlocked.Increment(ref s_nextChat), "en", "group");
+
+    /// <summary>The id Telegram gives the supergroup a group becomes (-100 followed by digits).</summary>
+    private static long SupergroupOf(TelegramCustomer group) => -1_001_000_000_000 + group.ChatId;
 
     private FlowTexts Texts(string locale) => new(_host.Get<FlowCatalog>(), locale);
 
@@ -285,6 +291,155 @@ public abstract class RecordsEndToEndTests : IAsyncLifetime
         var answered = await check.Invitations.SingleAsync(i => i.Id == invitationId, Ct);
         Assert.Equal((InvitationStatus.Answered, buyer.ConversationKey), (answered.Status, answered.ConversationKey));
         Assert.Equal(invitationId, Assert.Single(await ResponsesAsync(buyer)).InvitationId);
+    }
+
+    [Fact]
+    public async Task APurchasesContactHintsAreKeptOnceAndErasedWithTheCustomer()
+    {
+        var t = Texts("en");
+        var customer = NewCustomer();
+        var shopCustomer = $"shop-{Guid.NewGuid():N}";
+        var first = PurchaseEvents.Event($"A-{Guid.NewGuid():N}", shopCustomer, _host.Time.GetUtcNow(), customer.ChatId);
+        first["contact"] = new { email = "Mei.Li@Example.COM", phone = "+8613800138000" };
+        var givenAt = _host.Time.GetUtcNow();
+        Assert.False(await PostPurchaseAsync(first));
+
+        _host.Time.Advance(TimeSpan.FromMinutes(10)); // well before the invitations are due: nothing is sent meanwhile
+        Assert.True(await PostPurchaseAsync(first)); // the shop posts the same order again
+        var second = PurchaseEvents.Event($"B-{Guid.NewGuid():N}", shopCustomer, _host.Time.GetUtcNow().AddMinutes(-5), customer.ChatId);
+        second["contact"] = new { email = "Mei.Li@example.com" };
+        Assert.False(await PostPurchaseAsync(second)); // and a later order with the same address
+
+        var customerId = (await CustomerAsync(customer)).Id;
+        await using (var db = _host.Records())
+        {
+            var hints = await db.ContactHints.Where(h => h.CustomerId == customerId).OrderBy(h => h.Kind).ToListAsync(Ct);
+            Assert.Equal(
+                [(ContactHint.Email, "Mei.Li@example.com", givenAt, _host.Time.GetUtcNow()), (ContactHint.Phone, "+8613800138000", givenAt, givenAt)],
+                hints.Select(h => (h.Kind, h.Value, h.FirstGivenAt, h.LastGivenAt)));
+            var audit = await db.AuditEntries.Where(a => a.EntityId == customerId.ToString()).Select(a => a.Detail).ToListAsync(Ct);
+            Assert.Contains("email, phone", audit);
+            Assert.DoesNotContain(audit, d => d != null && (d.Contains("Mei", StringComparison.OrdinalIgnoreCase) || d.Contains("8613800138000", StringComparison.Ordinal)));
+        }
+
+        await customer.SayAsync("/delete");
+        await customer.ReplyAsync();
+        await customer.PressAsync(t.Yes);
+        TelegramExpect.Text(await customer.ReplyAsync(), customer.ChatId, t.Step("delete-data", "erased"));
+
+        await using var check = _host.Records();
+        Assert.False(await check.ContactHints.AnyAsync(h => h.CustomerId == customerId, Ct));
+        var erased = await check.AuditEntries.SingleAsync(a => a.EntityId == customerId.ToString() && a.Action == "Erased", Ct);
+        Assert.Contains("2 contact hints", erased.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AGroupUpgradedToASupergroupTakesItsIdentityAndPendingRecordsAlongOnce()
+    {
+        var group = NewGroup();
+        await group.SayAsync("/start");
+        await group.RepliesAsync(2);
+        var customerId = (await CustomerAsync(group)).Id;
+        var seeded = await SeedKeyedAsync(customerId, group.ConversationKey);
+        var supergroup = new TelegramCustomer(_webhook, _api, SupergroupOf(group), "en", "supergroup");
+
+        await group.MigrateToAsync(supergroup.ChatId);
+        await _host.Turns.MovedAsync(group.ConversationKey);
+
+        await AssertMovedAsync(customerId, group, supergroup, seeded);
+        Assert.Equal(supergroup.ChatId.ToString(System.Globalization.CultureInfo.InvariantCulture), (await SessionAsync(supergroup))?.Address.ConversationId);
+
+        // Telegram sends the service message again (or a send reported the move first): nothing changes twice.
+        await group.MigrateToAsync(supergroup.ChatId);
+        await _host.Turns.MovedAsync(group.ConversationKey, times: 2);
+        await AssertMovedAsync(customerId, group, supergroup, seeded);
+
+        // The conversation goes on in the supergroup, as the same customer.
+        await supergroup.SayAsync("/start");
+        await supergroup.RepliesAsync(2);
+        Assert.Equal(customerId, (await CustomerAsync(supergroup)).Id);
+    }
+
+    [Fact]
+    public async Task ASendRefusedBecauseTheGroupMovedMovesTheRecordsOntoAnIdentityTheSupergroupAlreadyHas()
+    {
+        var group = NewGroup();
+        await group.SayAsync("/start");
+        await group.RepliesAsync(2);
+        var customerId = (await CustomerAsync(group)).Id;
+        var seeded = await SeedKeyedAsync(customerId, group.ConversationKey);
+
+        // Someone writes in the supergroup before the bot learns of the move: a customer of its own is created there.
+        var supergroup = new TelegramCustomer(_webhook, _api, SupergroupOf(group), "en", "supergroup");
+        await supergroup.SayAsync("/start");
+        await supergroup.RepliesAsync(2);
+        var stranger = (await CustomerAsync(supergroup)).Id;
+        Assert.NotEqual(customerId, stranger);
+
+        // Every send to the old group is refused with the new id: each of the two replies moves (the second finds nothing left).
+        _api.FailAlways("sendMessage", BotApiError.Migrated(supergroup.ChatId), body => BotApiStub.ChatOf(body) == group.ChatId);
+        await group.SayAsync("/start");
+        await supergroup.RepliesAsync(2);
+        await _host.Turns.MovedAsync(group.ConversationKey, times: 2);
+
+        await AssertMovedAsync(customerId, group, supergroup, seeded);
+        await using var db = _host.Records();
+        Assert.False(await db.Customers.AnyAsync(c => c.Id == stranger, Ct)); // it had only chatted: merged into the group's customer
+        Assert.Contains(await db.AuditEntries.Where(a => a.Action == "Merged").Select(a => a.EntityId).ToListAsync(Ct), id => id == stranger.ToString());
+        Assert.Empty(_api.Delivered(group.ChatId).Skip(2));
+    }
+
+    /// <summary>One identity, now the supergroup's; the pending rows re-keyed, the finished one not; one audit entry.</summary>
+    private async Task AssertMovedAsync(Guid customerId, TelegramCustomer group, TelegramCustomer supergroup, (Guid Sent, Guid Answered, Guid Case, Guid CheckIn) seeded)
+    {
+        await using var db = _host.Records();
+        var identity = Assert.Single(await db.ChannelIdentities.Where(i => i.CustomerId == customerId).ToListAsync(Ct));
+        Assert.Equal(supergroup.ChatId.ToString(System.Globalization.CultureInfo.InvariantCulture), identity.ConversationId);
+        Assert.False(await db.ChannelIdentities.AnyAsync(i => i.ConversationId == group.ChatId.ToString(System.Globalization.CultureInfo.InvariantCulture), Ct));
+        Assert.Equal(supergroup.ConversationKey, (await db.Invitations.SingleAsync(i => i.Id == seeded.Sent, Ct)).ConversationKey);
+        Assert.Equal(group.ConversationKey, (await db.Invitations.SingleAsync(i => i.Id == seeded.Answered, Ct)).ConversationKey);
+        Assert.Equal(supergroup.ConversationKey, (await db.Cases.SingleAsync(c => c.Id == seeded.Case, Ct)).ConversationKey);
+        Assert.Equal(supergroup.ConversationKey, (await db.CheckIns.SingleAsync(c => c.Id == seeded.CheckIn, Ct)).ConversationKey);
+        var moved = Assert.Single(await db.AuditEntries.Where(a => a.Entity == nameof(ChannelIdentity) && a.Action == "Moved").ToListAsync(Ct));
+        Assert.Contains("1 invitations, 1 cases, 1 check-ins re-keyed", moved.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain(group.ChatId.ToString(System.Globalization.CultureInfo.InvariantCulture), moved.Detail, StringComparison.Ordinal);
+        Assert.Null(await _host.Get<ISessionStore>().LoadAsync(group.ConversationKey, Ct));
+    }
+
+    /// <summary>A sent and an answered invitation, an open case and a scheduled check-in, all tied to the conversation.</summary>
+    private async Task<(Guid Sent, Guid Answered, Guid Case, Guid CheckIn)> SeedKeyedAsync(Guid customerId, string conversationKey)
+    {
+        await using var db = _host.Records();
+        var now = _host.Time.GetUtcNow();
+        Invitation Invitation(InvitationStatus status)
+        {
+            var order = new Order { Id = Guid.NewGuid(), ExternalOrderId = $"G-{Guid.NewGuid():N}", CustomerId = customerId, PurchasedAt = now, ReceivedAt = now };
+            db.Orders.Add(order);
+            return new Invitation { Id = Guid.NewGuid(), OrderId = order.Id, CustomerId = customerId, FlowId = Survey, Status = status, DueAt = now, ExpiresAt = now.AddHours(48), ConversationKey = conversationKey, CreatedAt = now, UpdatedAt = now };
+        }
+
+        var sent = Invitation(InvitationStatus.Sent);
+        var answered = Invitation(InvitationStatus.Answered);
+        var @case = new Case
+        {
+            Id = Guid.NewGuid(), CustomerId = customerId, ConversationKey = conversationKey, SourceMessageId = "seed", FlowId = Survey, Category = "complaint",
+            Severity = "Minor", Tier = CaseTier.FrontLine, Status = CaseStatus.Open, OpenedAt = now, RespondBy = now.AddHours(24), HandleBy = now.AddHours(48), UpdatedAt = now,
+        };
+        var checkIn = new CheckIn { Id = Guid.NewGuid(), CustomerId = customerId, FlowId = "follow-up", Status = CheckInStatus.Scheduled, DueAt = now.AddHours(48), Deadline = now.AddHours(72), ConversationKey = conversationKey, CreatedAt = now };
+        db.AddRange(sent, answered, @case, checkIn);
+        await db.SaveChangesAsync(Ct);
+        return (sent.Id, answered.Id, @case.Id, checkIn.Id);
+    }
+
+    /// <summary>POSTs a purchase event with the API key; expects 202 and returns whether it was a replay.</summary>
+    private async Task<bool> PostPurchaseAsync(object purchase)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/purchases") { Content = JsonContent.Create(purchase) };
+        request.Headers.Add("X-Api-Key", TelegramBotFactory.ApiKey);
+        using var response = await _webhook.SendAsync(request, Ct);
+        var body = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"{(int)response.StatusCode}: {body}");
+        return JsonDocument.Parse(body).RootElement.GetProperty("replayed").GetBoolean();
     }
 
     private async Task<(Guid Invitation, Guid CheckIn)> SeedPendingAsync(Guid customerId, string orderId)

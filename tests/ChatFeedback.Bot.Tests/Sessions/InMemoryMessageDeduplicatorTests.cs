@@ -13,11 +13,11 @@ public sealed class InMemoryMessageDeduplicatorTests : MessageDeduplicatorContra
         var deduplicator = CreateInMemory();
         for (var i = 0; i < 100; i++)
         {
-            await deduplicator.TryBeginAsync("telegram", i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            await deduplicator.TryBeginAsync("telegram:42", i.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
         Time.Advance(Window * 2);
-        await deduplicator.TryBeginAsync("telegram", "fresh");
+        await deduplicator.TryBeginAsync("telegram:42", "fresh");
 
         Assert.Equal(1, deduplicator.Count);
     }

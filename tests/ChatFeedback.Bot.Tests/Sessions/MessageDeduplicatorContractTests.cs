@@ -14,7 +14,7 @@ public abstract class MessageDeduplicatorContractTests
     protected abstract IMessageDeduplicator CreateDeduplicator();
 
     /// <summary>Lets <paramref name="elapsed"/> pass for one message id; a store with its own clock (Redis) ages that id's key too.</summary>
-    protected virtual Task ElapseAsync(string channelId, string messageId, TimeSpan elapsed)
+    protected virtual Task ElapseAsync(string conversationKey, string messageId, TimeSpan elapsed)
     {
         Time.Advance(elapsed);
         return Task.CompletedTask;
@@ -28,7 +28,7 @@ public abstract class MessageDeduplicatorContractTests
     {
         var deduplicator = CreateDeduplicator();
 
-        Assert.True(await deduplicator.TryBeginAsync("telegram", NewId()));
+        Assert.True(await deduplicator.TryBeginAsync("telegram:42", NewId()));
     }
 
     [Fact]
@@ -36,20 +36,20 @@ public abstract class MessageDeduplicatorContractTests
     {
         var deduplicator = CreateDeduplicator();
         var id = NewId();
-        await deduplicator.TryBeginAsync("telegram", id);
-        await ElapseAsync("telegram", id, Window - TimeSpan.FromMinutes(1));
+        await deduplicator.TryBeginAsync("telegram:42", id);
+        await ElapseAsync("telegram:42", id, Window - TimeSpan.FromMinutes(1));
 
-        Assert.False(await deduplicator.TryBeginAsync("telegram", id));
+        Assert.False(await deduplicator.TryBeginAsync("telegram:42", id));
     }
 
     [Fact]
-    public async Task SameMessageIdOnAnotherChannelIsADifferentMessage()
+    public async Task SameMessageIdInAnotherConversationIsADifferentMessage()
     {
         var deduplicator = CreateDeduplicator();
         var id = NewId();
-        await deduplicator.TryBeginAsync("telegram", id);
+        await deduplicator.TryBeginAsync("telegram:42", id);
 
-        Assert.True(await deduplicator.TryBeginAsync("webchat", id));
+        Assert.True(await deduplicator.TryBeginAsync("webchat:42", id));
     }
 
     [Fact]
@@ -57,11 +57,11 @@ public abstract class MessageDeduplicatorContractTests
     {
         var deduplicator = CreateDeduplicator();
         var id = NewId();
-        await deduplicator.TryBeginAsync("telegram", id);
-        await ElapseAsync("telegram", id, Window + TimeSpan.FromSeconds(1));
+        await deduplicator.TryBeginAsync("telegram:42", id);
+        await ElapseAsync("telegram:42", id, Window + TimeSpan.FromSeconds(1));
 
-        Assert.True(await deduplicator.TryBeginAsync("telegram", id));
-        Assert.False(await deduplicator.TryBeginAsync("telegram", id));
+        Assert.True(await deduplicator.TryBeginAsync("telegram:42", id));
+        Assert.False(await deduplicator.TryBeginAsync("telegram:42", id));
     }
 
     [Fact]
@@ -69,10 +69,10 @@ public abstract class MessageDeduplicatorContractTests
     {
         var deduplicator = CreateDeduplicator();
         var id = NewId();
-        await deduplicator.TryBeginAsync("telegram", id);
-        await deduplicator.ForgetAsync("telegram", id);
+        await deduplicator.TryBeginAsync("telegram:42", id);
+        await deduplicator.ForgetAsync("telegram:42", id);
 
-        Assert.True(await deduplicator.TryBeginAsync("telegram", id));
+        Assert.True(await deduplicator.TryBeginAsync("telegram:42", id));
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public abstract class MessageDeduplicatorContractTests
     {
         var deduplicator = CreateDeduplicator();
 
-        await deduplicator.ForgetAsync("telegram", NewId());
+        await deduplicator.ForgetAsync("telegram:42", NewId());
     }
 
     [Fact]
@@ -89,7 +89,7 @@ public abstract class MessageDeduplicatorContractTests
         var deduplicator = CreateDeduplicator();
         var id = NewId();
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 32).Select(_ => Task.Run(async () => await deduplicator.TryBeginAsync("telegram", id))));
+        var results = await Task.WhenAll(Enumerable.Range(0, 32).Select(_ => Task.Run(async () => await deduplicator.TryBeginAsync("telegram:42", id))));
 
         Assert.Single(results, admitted => admitted);
     }

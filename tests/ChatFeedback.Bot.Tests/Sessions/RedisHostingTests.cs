@@ -88,10 +88,15 @@ public sealed class RedisHostingTests(RedisServerFixture redis)
         Assert.Contains(key, result.FailureMessage, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void ValidatorNamesTheKeyPrefixKey()
+    // Braces in the prefix would become the Redis Cluster hash tag instead of the conversation key (RedisKeys).
+    [Theory]
+    [InlineData("")]
+    [InlineData("cf {a}:")]
+    [InlineData("{cf}:")]
+    [InlineData("cf}:")]
+    public void ValidatorNamesTheKeyPrefixKey(string prefix)
     {
-        var result = new RedisOptionsValidator().Validate(null, new RedisOptions { KeyPrefix = "" });
+        var result = new RedisOptionsValidator().Validate(null, new RedisOptions { KeyPrefix = prefix });
 
         Assert.True(result.Failed);
         Assert.Contains("Redis:KeyPrefix", result.FailureMessage, StringComparison.Ordinal);

@@ -12,10 +12,10 @@ public sealed class RedisMessageDeduplicatorTests(RedisServerFixture redis) : Me
     protected override IMessageDeduplicator CreateDeduplicator() =>
         new RedisMessageDeduplicator(redis.Connection, _keys, Options.Create(new SessionsOptions { DedupeWindow = Window }));
 
-    protected override async Task ElapseAsync(string channelId, string messageId, TimeSpan elapsed)
+    protected override async Task ElapseAsync(string conversationKey, string messageId, TimeSpan elapsed)
     {
-        await base.ElapseAsync(channelId, messageId, elapsed);
-        await redis.AgeKeyAsync(_keys.Dedupe(channelId, messageId), elapsed);
+        await base.ElapseAsync(conversationKey, messageId, elapsed);
+        await redis.AgeKeyAsync(_keys.Dedupe(conversationKey, messageId), elapsed);
     }
 
     [Fact]
@@ -23,9 +23,9 @@ public sealed class RedisMessageDeduplicatorTests(RedisServerFixture redis) : Me
     {
         var deduplicator = CreateDeduplicator();
 
-        await deduplicator.TryBeginAsync("telegram", "42");
+        await deduplicator.TryBeginAsync("telegram:42", "42");
 
-        var ttl = await redis.Connection.GetDatabase().KeyTimeToLiveAsync(_keys.Dedupe("telegram", "42"));
+        var ttl = await redis.Connection.GetDatabase().KeyTimeToLiveAsync(_keys.Dedupe("telegram:42", "42"));
         Assert.NotNull(ttl);
         Assert.InRange(ttl.Value, Window - TimeSpan.FromMinutes(1), Window);
     }
@@ -37,7 +37,7 @@ public sealed class RedisMessageDeduplicatorTests(RedisServerFixture redis) : Me
         var first = CreateDeduplicator();
         var second = new RedisMessageDeduplicator(other, _keys, Options.Create(new SessionsOptions { DedupeWindow = Window }));
 
-        Assert.True(await first.TryBeginAsync("telegram", "7"));
-        Assert.False(await second.TryBeginAsync("telegram", "7"));
+        Assert.True(await first.TryBeginAsync("telegram:42", "7"));
+        Assert.False(await second.TryBeginAsync("telegram:42", "7"));
     }
 }

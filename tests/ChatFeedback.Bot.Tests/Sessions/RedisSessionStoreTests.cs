@@ -6,7 +6,41 @@ using StackExchange.Redis;
 namespace ChatFeedback.Bot.Tests.Sessions;
 
 [Collection(RedisTestGroup.Name)]
-public sealed class RedisSessionStoreTests(RedisServerFixture redis) : SessionStoreContractTests
+public sealed class RedisSessionStoreTests(RedisServerFixture redis) : RedisSessionStoreTestBase(redis);
+
+/// <summary>
+/// The same on a Redis Cluster, which refuses a script whose keys hash to different slots: a turn's load and save
+/// touch the session and the message's dedupe key together, so both must carry the conversation's hash tag.
+/// </summary>
+[Collection(RedisClusterTestGroup.Name)]
+public sealed class RedisClusterSessionStoreTests(RedisClusterFixture redis) : RedisSessionStoreTestBase(redis)
+{
+    [Fact]
+    public async Task TheServerIsAClusterThatRefusesKeysInDifferentSlots()
+    {
+        // What the store's scripts met before the keys shared a hash tag: without this the tests above prove nothing.
+        var keys = RedisServerFixture.NewKeys();
+        var conversation = NewKey();
+        var database = redis.Connection.GetDatabase();
+        RedisKey[] apart = [$"{keys.Prefix}session:{conversation}", $"{keys.Prefix}dedupe:test:{Guid.NewGuid():N}"];
+        var server = redis.Connection.GetServers()[0];
+        Assert.Equal(ServerType.Cluster, server.ServerType);
+        Assert.NotEqual(await SlotAsync(server, apart[0]), await SlotAsync(server, apart[1]));
+        // Refused by the client (it knows the slots) or by the server (CROSSSLOT): either way, never run.
+        var refused = await Assert.ThrowsAnyAsync<Exception>(() => database.ScriptEvaluateAsync("return redis.call('EXISTS', KEYS[1], KEYS[2])", apart));
+        Assert.Contains("slot", refused.Message, StringComparison.OrdinalIgnoreCase);
+
+        RedisKey[] together = [keys.Session(conversation), keys.Dedupe(conversation, Guid.NewGuid().ToString("N"))];
+        Assert.Equal(await SlotAsync(server, together[0]), await SlotAsync(server, together[1]));
+        Assert.Equal(0, (int)await database.ScriptEvaluateAsync("return redis.call('EXISTS', KEYS[1], KEYS[2])", together));
+    }
+
+    // The server's own hashing, not the client's copy of it.
+    private static async Task<long> SlotAsync(IServer server, RedisKey key) => (long)await server.ExecuteAsync("CLUSTER", "KEYSLOT", (string)key!);
+}
+
+/// <summary>The session store contract and the Redis store's own promises, on whichever server the fixture gives.</summary>
+public abstract class RedisSessionStoreTestBase(RedisServerFixture redis) : SessionStoreContractTests
 {
     private readonly RedisKeys _keys = RedisServerFixture.NewKeys();
 
@@ -42,8 +76,9 @@ public sealed class RedisSessionStoreTests(RedisServerFixture redis) : SessionSt
 
         await store.TrySaveAsync(key, Session(key), 0, Ct);
 
-        Assert.Equal($"{_keys.Prefix}session:{key}", (string?)_keys.Session(key));
-        Assert.True(await redis.Connection.GetDatabase().KeyExistsAsync($"{_keys.Prefix}session:{key}"));
+        // The conversation key in braces: a Redis Cluster hash tag, shared with the conversation's dedupe keys.
+        Assert.Equal($"{_keys.Prefix}session:{{{key}}}", (string?)_keys.Session(key));
+        Assert.True(await redis.Connection.GetDatabase().KeyExistsAsync($"{_keys.Prefix}session:{{{key}}}"));
     }
 
     [Fact]
@@ -187,8 +222,8 @@ public sealed class RedisSessionStoreTests(RedisServerFixture redis) : SessionSt
 
         // The same key RedisMessageDeduplicator uses, so both ways of admitting agree.
         var deduplicator = new RedisMessageDeduplicator(redis.Connection, _keys, Options.Create(new SessionsOptions()));
-        Assert.False(await deduplicator.TryBeginAsync(message.ChannelId, message.MessageId));
-        var ttl = await redis.Connection.GetDatabase().KeyTimeToLiveAsync(_keys.Dedupe(message.ChannelId, message.MessageId));
+        Assert.False(await deduplicator.TryBeginAsync(key, message.MessageId));
+        var ttl = await redis.Connection.GetDatabase().KeyTimeToLiveAsync(_keys.Dedupe(key, message.MessageId));
         Assert.InRange(ttl!.Value, new SessionsOptions().DedupeWindow - TimeSpan.FromMinutes(1), new SessionsOptions().DedupeWindow);
     }
 

@@ -53,11 +53,11 @@ public sealed class RedisWebChatTests(RedisServerFixture redis)
         var database = redis.Connection.GetDatabase();
         var server = redis.Connection.GetServers()[0];
         var sessionKey = Assert.Single(await server.KeysAsync(pattern: $"{keys.Prefix}session:*").ToArrayAsync(Ct));
-        Assert.EndsWith(id, (string?)sessionKey, StringComparison.Ordinal);
+        Assert.EndsWith($"{{webchat:{id}}}", (string?)sessionKey, StringComparison.Ordinal);
         Assert.NotNull(await database.KeyTimeToLiveAsync(sessionKey));
         Assert.True((long)await database.HashGetAsync(sessionKey, "v") >= 1);
         var dedupeKeys = await server.KeysAsync(pattern: $"{keys.Prefix}dedupe:*").ToArrayAsync(Ct);
-        Assert.Contains(dedupeKeys, key => ((string?)key)!.EndsWith("/m1", StringComparison.Ordinal));
+        Assert.Contains(dedupeKeys, key => ((string?)key)!.StartsWith($"{keys.Prefix}dedupe:{{webchat:{id}}}:", StringComparison.Ordinal) && ((string?)key)!.EndsWith("/m1", StringComparison.Ordinal));
         Assert.All(dedupeKeys, key => Assert.NotNull(database.KeyTimeToLive(key)));
     }
 

@@ -17,21 +17,44 @@ public sealed class RedisTestGroup : ICollectionFixture<RedisServerFixture>
     public const string Name = "Redis";
 }
 
+/// <summary>The Redis Cluster tests: like <see cref="RedisTestGroup"/>, on <see cref="RedisClusterFixture"/>.</summary>
+[CollectionDefinition(Name)]
+public sealed class RedisClusterTestGroup : ICollectionFixture<RedisClusterFixture>
+{
+    public const string Name = "RedisCluster";
+}
+
 /// <summary>
 /// A real Redis on loopback: <c>CHATFEEDBACK_REDIS</c> when set (a StackExchange.Redis connection string), else a
 /// private <c>redis-server</c> started on a free port and killed afterwards. Without either, the Redis tests skip —
 /// or fail when <c>CHATFEEDBACK_REQUIRE_SERVICES=1</c> (CI). Tests isolate themselves with <see cref="NewKeys"/>.
 /// </summary>
-public sealed class RedisServerFixture : IAsyncLifetime
+public class RedisServerFixture : IAsyncLifetime
 {
     public const string ConnectionStringVariable = "CHATFEEDBACK_REDIS";
     public const string RequireServicesVariable = "CHATFEEDBACK_REQUIRE_SERVICES";
     private const string NotInstalled = "redis-server not installed: apt-get install redis-server";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(15);
 
+    private readonly bool _cluster;
+    private readonly string _variable;
     private Process? _server;
+    private TempDirectory? _folder;
     private ConnectionMultiplexer? _connection;
     private string? _connectionString;
+
+    public RedisServerFixture()
+        : this(cluster: false, ConnectionStringVariable)
+    {
+    }
+
+    /// <param name="cluster">Start the private server as a one-node Redis Cluster owning every slot.</param>
+    /// <param name="variable">The environment variable that names an existing server instead.</param>
+    protected RedisServerFixture(bool cluster, string variable)
+    {
+        _cluster = cluster;
+        _variable = variable;
+    }
 
     /// <summary>The connection string of the server under test; skips the test when there is none.</summary>
     public string ConnectionString
@@ -55,7 +78,7 @@ public sealed class RedisServerFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var configured = Environment.GetEnvironmentVariable(ConnectionStringVariable);
+        var configured = Environment.GetEnvironmentVariable(_variable);
         if (!string.IsNullOrWhiteSpace(configured))
         {
             _connectionString = configured;
@@ -83,7 +106,7 @@ public sealed class RedisServerFixture : IAsyncLifetime
 
         if (Environment.GetEnvironmentVariable(RequireServicesVariable) == "1")
         {
-            Assert.Fail($"{NotInstalled} (or set {ConnectionStringVariable}); {RequireServicesVariable}=1 makes this a failure.");
+            Assert.Fail($"{NotInstalled} (or set {_variable}); {RequireServicesVariable}=1 makes this a failure.");
         }
 
         Assert.Skip(NotInstalled);
@@ -160,6 +183,9 @@ public sealed class RedisServerFixture : IAsyncLifetime
         {
             StopServer(_server);
         }
+
+        _folder?.Dispose();
+        GC.SuppressFinalize(this);
     }
 
     private async Task<string> StartServerAsync(string binary)
@@ -168,11 +194,17 @@ public sealed class RedisServerFixture : IAsyncLifetime
         for (var attempt = 1; ; attempt++)
         {
             var port = FreeLoopbackPort();
-            var server = StartProcess(binary, port, out var ready);
+            _folder ??= new TempDirectory();
+            var server = StartProcess(binary, port, _cluster ? _folder.Path : null, out var ready, out var clusterOk);
             var outcome = await Task.WhenAny(ready.Task, server.WaitForExitAsync()).WaitAsync(StartTimeout);
             if (outcome == ready.Task && await ready.Task)
             {
                 _server = server;
+                if (_cluster)
+                {
+                    await AssignEverySlotAsync(port, clusterOk.Task);
+                }
+
                 return $"127.0.0.1:{port}";
             }
 
@@ -184,7 +216,26 @@ public sealed class RedisServerFixture : IAsyncLifetime
         }
     }
 
-    private static Process StartProcess(string binary, int port, out TaskCompletionSource<bool> ready)
+    /// <summary>
+    /// Makes the one node own all 16384 slots and waits for the server's own "cluster state ok" line (it settles on
+    /// its next cluster tick, within a second or two), so no test meets CLUSTERDOWN.
+    /// </summary>
+    private static async Task AssignEverySlotAsync(int port, Task<bool> clusterOk)
+    {
+        var options = ConfigurationOptions.Parse($"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
+        options.AllowAdmin = true;
+        await using (var setup = await ConnectionMultiplexer.ConnectAsync(options))
+        {
+            await setup.GetServers()[0].ExecuteAsync("CLUSTER", "ADDSLOTSRANGE", "0", "16383");
+        }
+
+        if (!await clusterOk.WaitAsync(StartTimeout))
+        {
+            throw new InvalidOperationException("redis-server did not report cluster state ok after its slots were assigned.");
+        }
+    }
+
+    private static Process StartProcess(string binary, int port, string? clusterFolder, out TaskCompletionSource<bool> ready, out TaskCompletionSource<bool> clusterOk)
     {
         var startInfo = new ProcessStartInfo(binary)
         {
@@ -198,18 +249,33 @@ public sealed class RedisServerFixture : IAsyncLifetime
             startInfo.ArgumentList.Add(argument);
         }
 
+        if (clusterFolder is not null)
+        {
+            // A node of its own: its cluster state file goes to a private folder, one per port (a retry starts afresh).
+            foreach (var argument in new[] { "--cluster-enabled", "yes", "--cluster-config-file", $"nodes-{port.ToString(CultureInfo.InvariantCulture)}.conf", "--dir", clusterFolder })
+            {
+                startInfo.ArgumentList.Add(argument);
+            }
+        }
+
         // The server's own signal that it listens, rather than a guess at how long starting takes.
         var signal = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var state = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) =>
         {
             if (e.Data is null)
             {
                 signal.TrySetResult(false);
+                state.TrySetResult(false);
             }
             else if (e.Data.Contains("Ready to accept connections", StringComparison.Ordinal))
             {
                 signal.TrySetResult(true);
+            }
+            else if (e.Data.Contains("Cluster state changed: ok", StringComparison.Ordinal))
+            {
+                state.TrySetResult(true);
             }
         };
         process.ErrorDataReceived += (_, _) => { };
@@ -217,6 +283,7 @@ public sealed class RedisServerFixture : IAsyncLifetime
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         ready = signal;
+        clusterOk = state;
         return process;
     }
 
@@ -252,4 +319,14 @@ public sealed class RedisServerFixture : IAsyncLifetime
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Select(folder => Path.Combine(folder, name))
             .FirstOrDefault(File.Exists);
+}
+
+/// <summary>
+/// A real Redis Cluster on loopback, as small as one can be: <c>CHATFEEDBACK_REDIS_CLUSTER</c> when set, else a private
+/// <c>redis-server --cluster-enabled yes</c> whose one node owns every slot. It hashes keys to slots and refuses a
+/// script whose keys are in different slots (CROSSSLOT), which is what the key scheme must survive.
+/// </summary>
+public sealed class RedisClusterFixture() : RedisServerFixture(cluster: true, ClusterConnectionStringVariable)
+{
+    public const string ClusterConnectionStringVariable = "CHATFEEDBACK_REDIS_CLUSTER";
 }

@@ -23,6 +23,10 @@ internal sealed record BotApiError(int ErrorCode, string Description, string? Pa
 {
     public static readonly BotApiError Blocked = new(403, "Forbidden: bot was blocked by the user");
 
+    /// <summary>What Telegram answers a send to a group that became a supergroup.</summary>
+    public static BotApiError Migrated(long toChatId) =>
+        new(400, "Bad Request: group chat was upgraded to a supergroup chat", $$"""{"migrate_to_chat_id":{{toChatId}}}""");
+
     public static BotApiError TooManyRequests(int retryAfterSeconds) =>
         new(429, $"Too Many Requests: retry after {retryAfterSeconds}", $$"""{"retry_after":{{retryAfterSeconds}}}""");
 }

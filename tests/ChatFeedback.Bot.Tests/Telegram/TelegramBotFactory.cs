@@ -97,7 +97,8 @@ internal sealed class TelegramBotFactory : WebApplicationFactory<Program>
         {
             services.AddSingleton<TimeProvider>(Time);
             services.AddSingleton<ILoggerProvider>(Turns);
-            services.Configure<LoggerFilterOptions>(options => options.AddFilter<TurnRecorder>(TurnRecorder.Category, LogLevel.Debug));
+            services.Configure<LoggerFilterOptions>(options => options.AddFilter<TurnRecorder>(TurnRecorder.Category, LogLevel.Debug)
+                .AddFilter<TurnRecorder>(TurnRecorder.StatusCategory, LogLevel.Information));
         });
     }
 }
@@ -110,9 +111,13 @@ internal sealed class TurnRecorder : ILoggerProvider, ILogger
 {
     public const string Category = "ChatFeedback.Bot.Conversations.TurnProcessor";
     public const string QueueCategory = "ChatFeedback.Bot.Conversations.TurnQueue";
+    public const string StatusCategory = "ChatFeedback.Bot.Conversations.ConversationStatus";
 
     private readonly ConcurrentQueue<string> _done = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _failed = new();
+    private readonly Lock _movesGate = new();
+    private readonly Dictionary<string, int> _moves = new(StringComparer.Ordinal);
+    private readonly List<(string ConversationKey, int Times, TaskCompletionSource Signal)> _moveWaiters = [];
 
     public IReadOnlyList<string> Done => [.. _done];
 
@@ -120,7 +125,23 @@ internal sealed class TurnRecorder : ILoggerProvider, ILogger
     public Task FailedAsync(string messageId) =>
         Failure(messageId).Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
 
-    public ILogger CreateLogger(string categoryName) => categoryName is Category or QueueCategory ? this : NullLogger.Instance;
+    /// <summary>Completes once the service has handled <paramref name="times"/> moves of <paramref name="conversationKey"/> to a new id.</summary>
+    public Task MovedAsync(string conversationKey, int times = 1)
+    {
+        lock (_movesGate)
+        {
+            if (_moves.GetValueOrDefault(conversationKey) >= times)
+            {
+                return Task.CompletedTask;
+            }
+
+            var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _moveWaiters.Add((conversationKey, times, signal));
+            return signal.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        }
+    }
+
+    public ILogger CreateLogger(string categoryName) => categoryName is Category or QueueCategory or StatusCategory ? this : NullLogger.Instance;
 
     public IDisposable? BeginScope<TState>(TState state)
         where TState : notnull => null;
@@ -134,10 +155,29 @@ internal sealed class TurnRecorder : ILoggerProvider, ILogger
         {
             _done.Enqueue(messageId);
         }
+        else if (logLevel == LogLevel.Information && state is IReadOnlyList<KeyValuePair<string, object?>> move
+            && move.Any(v => v.Key == "NewConversationKey") && move.FirstOrDefault(v => v.Key == "ConversationKey").Value is string movedKey)
+        {
+            // ConversationStatus's "moved" line: the last step of a move, records and session done.
+            Moved(movedKey);
+        }
         else if (eventId.Name == "ProcessingFailed" && state is IReadOnlyList<KeyValuePair<string, object?>> failed
             && failed.FirstOrDefault(v => v.Key == "MessageId").Value is string failedId)
         {
             Failure(failedId).TrySetResult();
+        }
+    }
+
+    private void Moved(string conversationKey)
+    {
+        lock (_movesGate)
+        {
+            var times = _moves[conversationKey] = _moves.GetValueOrDefault(conversationKey) + 1;
+            foreach (var waiter in _moveWaiters.Where(w => w.ConversationKey == conversationKey && w.Times <= times).ToList())
+            {
+                waiter.Signal.TrySetResult();
+                _moveWaiters.Remove(waiter);
+            }
         }
     }
 

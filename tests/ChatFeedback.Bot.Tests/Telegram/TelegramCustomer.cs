@@ -8,10 +8,11 @@ using ChatFeedback.Adapters.Telegram;
 namespace ChatFeedback.Bot.Tests.Telegram;
 
 /// <summary>
-/// A customer in a private Telegram chat, as Telegram delivers them to the webhook: typing sends a message update,
-/// pressing a button sends a callback query for the message that carries it. Replies are read from the Bot API stub.
+/// A customer in a private Telegram chat (or a group, with <paramref name="chatType"/>), as Telegram delivers them to
+/// the webhook: typing sends a message update, pressing a button sends a callback query for the message that carries
+/// it. Replies are read from the Bot API stub.
 /// </summary>
-internal sealed class TelegramCustomer(HttpClient? webhook, BotApiStub api, long chatId, string? languageCode = "en")
+internal sealed class TelegramCustomer(HttpClient? webhook, BotApiStub api, long chatId, string? languageCode = "en", string chatType = "private")
 {
     private static int s_nextUpdateId = 700_000_000;
     private static int s_nextCallbackId;
@@ -34,6 +35,25 @@ internal sealed class TelegramCustomer(HttpClient? webhook, BotApiStub api, long
         var update = Message(NextUpdateId(), text);
         await DeliverAsync(update);
         return update["update_id"]!.GetValue<int>();
+    }
+
+    /// <summary>The group was upgraded to a supergroup: Telegram's service message in the old chat; returns the update id.</summary>
+    public async Task<int> MigrateToAsync(long supergroupChatId)
+    {
+        var updateId = NextUpdateId();
+        await DeliverAsync(new JsonObject
+        {
+            ["update_id"] = updateId,
+            ["message"] = new JsonObject
+            {
+                ["message_id"] = updateId % 100_000,
+                ["from"] = From(),
+                ["chat"] = Chat(),
+                ["date"] = 1_741_942_800,
+                ["migrate_to_chat_id"] = supergroupChatId,
+            },
+        });
+        return updateId;
     }
 
     /// <summary>Presses the button labelled <paramref name="label"/> under the last question; returns the callback query id.</summary>
@@ -145,5 +165,7 @@ internal sealed class TelegramCustomer(HttpClient? webhook, BotApiStub api, long
         return from;
     }
 
-    private JsonObject Chat() => new() { ["id"] = ChatId, ["first_name"] = "Mei", ["type"] = "private" };
+    private JsonObject Chat() => chatType == "private"
+        ? new() { ["id"] = ChatId, ["first_name"] = "Mei", ["type"] = chatType }
+        : new() { ["id"] = ChatId, ["title"] = "Store Support", ["type"] = chatType };
 }

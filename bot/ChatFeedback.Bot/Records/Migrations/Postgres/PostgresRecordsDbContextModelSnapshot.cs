@@ -288,6 +288,41 @@ namespace ChatFeedback.Bot.Records.Migrations.Postgres
                     b.ToTable("check_ins", (string)null);
                 });
 
+            modelBuilder.Entity("ChatFeedback.Bot.Records.ContactHint", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("FirstGivenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTimeOffset>("LastGivenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CustomerId", "Kind", "Value")
+                        .IsUnique();
+
+                    b.ToTable("contact_hints", (string)null);
+                });
+
             modelBuilder.Entity("ChatFeedback.Bot.Records.Customer", b =>
                 {
                     b.Property<Guid>("Id")
@@ -594,6 +629,15 @@ namespace ChatFeedback.Bot.Records.Migrations.Postgres
                         .HasForeignKey("CaseId")
                         .OnDelete(DeleteBehavior.Cascade);
 
+                    b.HasOne("ChatFeedback.Bot.Records.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ChatFeedback.Bot.Records.ContactHint", b =>
+                {
                     b.HasOne("ChatFeedback.Bot.Records.Customer", null)
                         .WithMany()
                         .HasForeignKey("CustomerId")

@@ -277,6 +277,39 @@ namespace ChatFeedback.Bot.Records.Migrations.Sqlite
                     b.ToTable("check_ins", (string)null);
                 });
 
+            modelBuilder.Entity("ChatFeedback.Bot.Records.ContactHint", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("FirstGivenAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LastGivenAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CustomerId", "Kind", "Value")
+                        .IsUnique();
+
+                    b.ToTable("contact_hints", (string)null);
+                });
+
             modelBuilder.Entity("ChatFeedback.Bot.Records.Customer", b =>
                 {
                     b.Property<Guid>("Id")
@@ -579,6 +612,15 @@ namespace ChatFeedback.Bot.Records.Migrations.Sqlite
                         .HasForeignKey("CaseId")
                         .OnDelete(DeleteBehavior.Cascade);
 
+                    b.HasOne("ChatFeedback.Bot.Records.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ChatFeedback.Bot.Records.ContactHint", b =>
+                {
                     b.HasOne("ChatFeedback.Bot.Records.Customer", null)
                         .WithMany()
                         .HasForeignKey("CustomerId")
