@@ -6,7 +6,13 @@ using ChatFeedback.Bot.Tests.Support;
 namespace ChatFeedback.Bot.Tests.Sessions;
 
 [Collection(RedisTestGroup.Name)]
-public sealed class RedisWebChatTranscriptStoreTests(RedisServerFixture redis) : WebChatTranscriptStoreContractTests
+public sealed class RedisWebChatTranscriptStoreTests(RedisServerFixture redis) : RedisWebChatTranscriptStoreTestBase(redis);
+
+/// <summary>The same on a Redis Cluster, which refuses a script whose keys hash to different slots.</summary>
+[Collection(RedisClusterTestGroup.Name)]
+public sealed class RedisClusterWebChatTranscriptStoreTests(RedisClusterFixture redis) : RedisWebChatTranscriptStoreTestBase(redis);
+
+public abstract class RedisWebChatTranscriptStoreTestBase(RedisServerFixture redis) : WebChatTranscriptStoreContractTests
 {
     private readonly RedisKeys _keys = RedisServerFixture.NewKeys();
 
