@@ -7,6 +7,7 @@ namespace ChatFeedback.Bot.Records;
 /// <summary><see cref="ICustomerRecords"/> over the records store; one short-lived context per call.</summary>
 internal sealed partial class CustomerRecords(
     IDbContextFactory<RecordsDbContext> contexts,
+    CustomerLookup lookup,
     ISessionStore sessions,
     TimeProvider timeProvider,
     ILogger<CustomerRecords> logger) : ICustomerRecords
@@ -17,52 +18,10 @@ internal sealed partial class CustomerRecords(
     /// </summary>
     public static readonly TimeSpan LastSeenResolution = TimeSpan.FromMinutes(15);
 
-    // Every turn runs this: compiled once, so EF does not walk and re-key the expression tree on each call (about a
-    // fifth of a turn's CPU in the load test before). A compiled query binds to the first model it runs on, so each
-    // provider's context type has its own.
-    private static readonly Func<RecordsDbContext, string, string, DateTimeOffset, Task<IdentityRow?>> FindIdentityOnSqlite = CompileFindIdentity();
-    private static readonly Func<RecordsDbContext, string, string, DateTimeOffset, Task<IdentityRow?>> FindIdentityOnPostgres = CompileFindIdentity();
-
-    private static Task<IdentityRow?> FindIdentity(RecordsDbContext db, string channelId, string conversationId, DateTimeOffset now) =>
-        (db is PostgresRecordsDbContext ? FindIdentityOnPostgres : FindIdentityOnSqlite)(db, channelId, conversationId, now);
-
-    private static Func<RecordsDbContext, string, string, DateTimeOffset, Task<IdentityRow?>> CompileFindIdentity() =>
-        EF.CompileAsyncQuery((RecordsDbContext db, string channelId, string conversationId, DateTimeOffset now) => (
-            from identity in db.ChannelIdentities.AsNoTracking()
-            join customer in db.Customers on identity.CustomerId equals customer.Id
-            where identity.ChannelId == channelId && identity.ConversationId == conversationId
-            select new IdentityRow(
-                identity.Id,
-                identity.CustomerId,
-                identity.UserId,
-                identity.ServiceUrl,
-                identity.TenantId,
-                identity.IsGroup,
-                identity.Locale,
-                identity.LastSeenAt,
-                identity.UnreachableAt,
-                customer.OptedOutAt,
-                customer.ConsentAskedAt,
-                db.Invitations.Any(i => i.CustomerId == customer.Id && i.ExpiresAt > now))).FirstOrDefault());
-
-    public async Task<CustomerSnapshot?> FindAsync(ConversationAddress address, CancellationToken cancellationToken)
+    public Task<CustomerSnapshot?> FindAsync(ConversationAddress address, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(address);
-        var now = timeProvider.GetUtcNow();
-        await using var db = contexts.CreateDbContext();
-        var row = await FindIdentity(db, address.ChannelId, address.ConversationId, now);
-        return row is null
-            ? null
-            : new CustomerSnapshot(
-                row.CustomerId,
-                row.Id,
-                address with { UserId = row.UserId, ServiceUrl = row.ServiceUrl, TenantId = row.TenantId, IsGroup = row.IsGroup },
-                row.Locale,
-                row.LastSeenAt,
-                row.UnreachableAt,
-                row.OptedOutAt,
-                row.ConsentAskedAt,
-                row.LiveInvitations);
+        return lookup.FindAsync(address, timeProvider.GetUtcNow(), cancellationToken);
     }
 
     public async Task BindAsync(ConversationAddress address, string? externalCustomerId, string? externalOrderId, string? locale, CancellationToken cancellationToken)
@@ -239,18 +198,4 @@ internal sealed partial class CustomerRecords(
 
     [LoggerMessage(LogLevel.Information, "Erased a customer: {Conversations} conversation sessions deleted")]
     private partial void ErasedSessions(int conversations);
-
-    private sealed record IdentityRow(
-        long Id,
-        Guid CustomerId,
-        string? UserId,
-        string? ServiceUrl,
-        string? TenantId,
-        bool IsGroup,
-        string? Locale,
-        DateTimeOffset LastSeenAt,
-        DateTimeOffset? UnreachableAt,
-        DateTimeOffset? OptedOutAt,
-        DateTimeOffset? ConsentAskedAt,
-        bool LiveInvitations);
 }

@@ -17,10 +17,16 @@ namespace ChatFeedback.Bot.Records;
 /// unique keys, (conversation, message, step) for answers and (conversation, message) for cases: the turn is then
 /// recorded again without what is already there. That works the same on SQLite and PostgreSQL, and costs nothing
 /// on the usual path.
+/// <para>
+/// Most turns (a known customer answering or moving on, nothing else to record) skip EF: their answer rows go to
+/// <see cref="AnswerWriter"/>, which commits them together with the other turns running at that moment and skips a
+/// row already there. Everything else takes the path through EF described above.
+/// </para>
 /// </remarks>
 internal sealed partial class RecordsEffectHandler(
     IDbContextFactory<RecordsDbContext> contexts,
     CustomerRecords customers,
+    AnswerWriter answerWriter,
     IOptions<CasesOptions> caseOptions,
     ILogger<RecordsEffectHandler> logger) : ITurnRecords
 {
@@ -42,6 +48,17 @@ internal sealed partial class RecordsEffectHandler(
     public async Task<Guid?> RecordAsync(TurnRecord turn, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(turn);
+        if (turn.Customer is { } known && OnlyAnswers(turn, known))
+        {
+            var rows = Answers(turn, known.CustomerId);
+            if (rows.Count > 0)
+            {
+                await answerWriter.WriteAsync(rows, cancellationToken);
+            }
+
+            return known.CustomerId;
+        }
+
         try
         {
             return await RecordOnceAsync(turn, turn.Customer, redelivered: false, cancellationToken);
@@ -71,18 +88,12 @@ internal sealed partial class RecordsEffectHandler(
         }
 
         var subject = await AttachAsync(db, turn, known, cancellationToken);
-        var answers = new List<SurveyResponse>();
+        var answers = Answers(turn, subject.CustomerId);
         var opened = new List<Case>();
         foreach (var effect in turn.Turn.Effects)
         {
             switch (effect)
             {
-                case AnswerRecorded a:
-                    answers.Add(NewResponse(turn, subject.CustomerId, a.FlowId, a.FlowVersion, a.StepId, KindName(a.Kind), a.Value, a.Score, a.Metric, a.Dimension, null));
-                    break;
-                case AnswerSkipped s:
-                    answers.Add(NewResponse(turn, subject.CustomerId, s.FlowId, s.FlowVersion, s.StepId, null, null, null, null, null, s.Reason));
-                    break;
                 case OpenCase c:
                     opened.Add(NewCase(turn, subject.CustomerId, c, opened.Count));
                     break;
@@ -119,6 +130,45 @@ internal sealed partial class RecordsEffectHandler(
 
         await db.SaveChangesAsync(cancellationToken);
         return subject.CustomerId;
+    }
+
+    /// <summary>
+    /// The common turn, which <see cref="AnswerWriter"/> commits with the turns running beside it: a known customer whose
+    /// identity needs no write, no invitation an answer could be matched to, and no effect but answers for the records
+    /// (the effects the EF path handles besides answers are the ones listed here).
+    /// </summary>
+    internal static bool OnlyAnswers(TurnRecord turn, CustomerSnapshot known)
+    {
+        foreach (var effect in turn.Turn.Effects)
+        {
+            if (effect is EraseData or OpenCase or OptOut or OptIn or FlowStarted { FlowId: ConsentPrompt.FlowId }
+                || (known.HasLiveInvitations && effect is AnswerRecorded or AnswerSkipped))
+            {
+                return false;
+            }
+        }
+
+        var (address, locale, at) = (turn.Message.Conversation, turn.Message.Locale, turn.At);
+        return turn.Message.Kind == InboundKind.Scheduled
+            || !IsStale(known.Address, known.IdentityLocale, known.LastSeenAt, known.UnreachableAt, address, locale, at);
+    }
+
+    private static List<SurveyResponse> Answers(TurnRecord turn, Guid customerId)
+    {
+        var answers = new List<SurveyResponse>();
+        foreach (var effect in turn.Turn.Effects)
+        {
+            if (effect is AnswerRecorded a)
+            {
+                answers.Add(NewResponse(turn, customerId, a.FlowId, a.FlowVersion, a.StepId, KindName(a.Kind), a.Value, a.Score, a.Metric, a.Dimension, null));
+            }
+            else if (effect is AnswerSkipped s)
+            {
+                answers.Add(NewResponse(turn, customerId, s.FlowId, s.FlowVersion, s.StepId, null, null, null, null, null, s.Reason));
+            }
+        }
+
+        return answers;
     }
 
     /// <summary>

@@ -38,6 +38,9 @@ public static class RecordsExtensions
 
         services.AddOptions<CasesOptions>().BindConfiguration(CasesOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<CasesOptions>, CasesOptionsValidator>();
+        services.AddSingleton<RecordsConnections>();
+        services.AddSingleton<CustomerLookup>();
+        services.AddSingleton<AnswerWriter>();
         services.AddSingleton<CustomerRecords>();
         services.AddSingleton<ICustomerRecords>(sp => sp.GetRequiredService<CustomerRecords>());
         services.AddSingleton<ICaseRecords, CaseRecords>();

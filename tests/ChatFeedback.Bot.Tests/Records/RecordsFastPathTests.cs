@@ -1,0 +1,232 @@
+using System.Data.Common;
+using ChatFeedback.Adapters;
+using ChatFeedback.Bot.Records;
+using ChatFeedback.Bot.Sessions;
+using ChatFeedback.Bot.Tests.Support;
+using ChatFeedback.Dialogs;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ChatFeedback.Bot.Tests.Records;
+
+/// <summary>
+/// The raw statements every turn runs (<see cref="CustomerLookup"/>, <see cref="AnswerWriter"/>) against every provider:
+/// what they write and read must be exactly what EF writes and reads, since EF reads their rows and they read EF's.
+/// </summary>
+public abstract class RecordsFastPathTests : IAsyncLifetime
+{
+    protected const string Survey = "post-purchase-survey";
+    private RecordsStorage _storage = null!;
+    private IHost _host = null!;
+
+    // Below a millisecond on purpose: each provider rounds times its own way, and both paths must round alike.
+    private FakeTimeProvider Time { get; } = new(new DateTimeOffset(2025, 3, 14, 9, 0, 0, TimeSpan.Zero).AddTicks(1_234_567));
+
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    protected ICustomerRecords Customers => _host.Services.GetRequiredService<ICustomerRecords>();
+
+    protected ITurnRecords Turns => _host.Services.GetRequiredService<ITurnRecords>();
+
+    private AnswerWriter Writer => _host.Services.GetRequiredService<AnswerWriter>();
+
+    protected abstract Task<RecordsStorage> CreateStorageAsync();
+
+    public async ValueTask InitializeAsync()
+    {
+        _storage = await CreateStorageAsync();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(_storage.Settings);
+        builder.Services.AddSingleton<TimeProvider>(Time);
+        builder.Services.AddSingleton<ISessionStore>(new InMemorySessionStore(Options.Create(new SessionsOptions()), Time));
+        builder.AddRecords();
+        _host = builder.Build();
+        await _host.StartAsync(Ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync(CancellationToken.None);
+        _host.Dispose();
+        await _storage.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+
+    protected RecordsDbContext Db() => _host.Services.GetRequiredService<IDbContextFactory<RecordsDbContext>>().CreateDbContext();
+
+    protected static ConversationAddress Address(string id) => new("test", id, $"user-{id}");
+
+    private DialogState Running() => DialogState.Idle("en") with { FlowId = Survey, FlowVersion = 3, StepId = "step", StartedAt = Time.GetUtcNow() - TimeSpan.FromTicks(98_765) };
+
+    protected TurnRecord Turn(ConversationAddress address, string messageId, CustomerSnapshot? known, params DialogEffect[] effects)
+    {
+        var before = Running();
+        var message = InboundMessage.FromText(messageId, address, "text", "en-GB", Time.GetUtcNow());
+        return new TurnRecord(message, before, new DialogTurn(before, [], effects, TurnOutcome.Answered), known, false, Time.GetUtcNow());
+    }
+
+    /// <summary>A customer created by a first turn through EF, as the records know them now.</summary>
+    protected async Task<CustomerSnapshot> KnownCustomerAsync(ConversationAddress address)
+    {
+        await Turns.RecordAsync(Turn(address, "m0", null), Ct);
+        return await Customers.FindAsync(address, Ct) ?? throw new InvalidOperationException("The first turn created no customer.");
+    }
+
+    private static DialogEffect[] Answers() =>
+    [
+        new AnswerRecorded(Survey, 3, "product_quality", StepKind.Rating, "4", 4, "csat", "product"),
+        new AnswerRecorded(Survey, 3, "comment", StepKind.Text, "Ünïcode — ok \"quoted\"", null, null, null),
+        new AnswerSkipped(Survey, 3, "contact_permission", "skipped by the customer"),
+    ];
+
+    [Fact]
+    public async Task AnswersOnTheFastPathAreStoredColumnForColumnAsEfStoresThem()
+    {
+        var address = Address("c1");
+        var known = await KnownCustomerAsync(address);
+        var throughEf = Turn(address, "m1", null, Answers());
+        var fast = Turn(address, "m2", known, Answers());
+        Assert.True(RecordsEffectHandler.OnlyAnswers(fast, known), "the turn must take the fast path");
+
+        Assert.Equal(known.CustomerId, await Turns.RecordAsync(throughEf, Ct));
+        Assert.Equal(known.CustomerId, await Turns.RecordAsync(fast, Ct));
+
+        await using var db = Db();
+        var rows = await db.Responses.AsNoTracking().OrderBy(r => r.Id).ToListAsync(Ct);
+        Assert.Equal(6, rows.Count);
+        var columns = typeof(SurveyResponse).GetProperties().Where(p => p.Name is not (nameof(SurveyResponse.Id) or nameof(SurveyResponse.MessageId)));
+        for (var i = 0; i < 3; i++)
+        {
+            foreach (var column in columns)
+            {
+                Assert.True(Equals(column.GetValue(rows[i]), column.GetValue(rows[i + 3])), $"{column.Name}: EF {column.GetValue(rows[i])}, fast path {column.GetValue(rows[i + 3])}");
+            }
+        }
+
+        // Queries EF translates (a key in its stored form, times compared in the database) find the fast rows too.
+        var (answeredAt, startedAt) = (rows[0].AnsweredAt, rows[0].FlowStartedAt);
+        Assert.Equal(3, await db.Responses.CountAsync(r => r.MessageId == "m2" && r.CustomerId == known.CustomerId && r.AnsweredAt == answeredAt && r.FlowStartedAt == startedAt, Ct));
+        Assert.Equal(4, rows[3].Score);
+        Assert.Equal("Ünïcode — ok \"quoted\"", rows[4].Value);
+        Assert.Equal(("skipped by the customer", null), (rows[5].SkipReason, rows[5].Kind));
+    }
+
+    [Fact]
+    public async Task ARedeliveredMessageIsRecordedOnceOnEitherPath()
+    {
+        var address = Address("c2");
+        var known = await KnownCustomerAsync(address);
+        var answer = new AnswerRecorded(Survey, 3, "product_quality", StepKind.Rating, "5", 5, "csat", "product");
+
+        await Turns.RecordAsync(Turn(address, "m1", known, answer), Ct);
+        await Turns.RecordAsync(Turn(address, "m1", known, answer), Ct); // redelivered, fast path again
+        await Turns.RecordAsync(Turn(address, "m1", null, answer), Ct); // and through EF, which finds it there
+        await Turns.RecordAsync(Turn(address, "m2", null, answer), Ct); // recorded through EF, redelivered on the fast path
+        await Turns.RecordAsync(Turn(address, "m2", known, answer), Ct);
+
+        await using var db = Db();
+        Assert.Equal(["m1", "m2"], await db.Responses.OrderBy(r => r.Id).Select(r => r.MessageId).ToListAsync(Ct));
+    }
+
+    [Fact]
+    public async Task TurnsCommittedTogetherAllCountAndABadRowFailsOnlyItsOwnTurn()
+    {
+        var known = await KnownCustomerAsync(Address("c3"));
+        SurveyResponse Row(int turn, Guid customerId) => new()
+        {
+            CustomerId = customerId,
+            ConversationKey = "test:c3",
+            ChannelId = "test",
+            MessageId = $"m{turn}",
+            FlowId = Survey,
+            FlowVersion = 3,
+            StepId = "product_quality",
+            AnsweredAt = Time.GetUtcNow(),
+        };
+
+        // A customer that is not there breaks the foreign key on both providers, as it would through EF.
+        var writes = Enumerable.Range(1, 40)
+            .Select(turn => Task.Run(() => Writer.WriteAsync([Row(turn, turn == 17 ? Guid.NewGuid() : known.CustomerId)], Ct), Ct))
+            .ToList();
+        await Assert.ThrowsAnyAsync<DbException>(() => Task.WhenAll(writes));
+
+        Assert.Equal([17], writes.Select((w, i) => (w, Turn: i + 1)).Where(x => x.w.IsFaulted).Select(x => x.Turn));
+        await using var db = Db();
+        Assert.Equal(39, await db.Responses.CountAsync(Ct));
+        Assert.DoesNotContain("m17", await db.Responses.Select(r => r.MessageId).ToListAsync(Ct));
+    }
+
+    [Fact]
+    public async Task TheLookupReadsTheIdentityAndConsentAsEfReadsThem()
+    {
+        var address = Address("c4");
+        var known = await KnownCustomerAsync(address);
+        Assert.False(known.HasLiveInvitations);
+        await using (var db = Db())
+        {
+            var customer = await db.Customers.SingleAsync(c => c.Id == known.CustomerId, Ct);
+            customer.OptedOutAt = Time.GetUtcNow() + TimeSpan.FromTicks(11);
+            customer.ConsentAskedAt = Time.GetUtcNow() + TimeSpan.FromTicks(22_222);
+            var identity = await db.ChannelIdentities.SingleAsync(i => i.CustomerId == known.CustomerId, Ct);
+            (identity.UnreachableAt, identity.TenantId, identity.ServiceUrl, identity.IsGroup) = (Time.GetUtcNow(), "tenant", "https://smba.example/", true);
+            var order = new Order { Id = Guid.NewGuid(), ExternalOrderId = "A-1", CustomerId = customer.Id, PurchasedAt = Time.GetUtcNow(), ReceivedAt = Time.GetUtcNow() };
+            db.AddRange(order, new Invitation
+            {
+                Id = Guid.NewGuid(), OrderId = order.Id, CustomerId = customer.Id, FlowId = Survey, Status = InvitationStatus.Sent,
+                DueAt = Time.GetUtcNow(), ExpiresAt = Time.GetUtcNow() + TimeSpan.FromHours(1), CreatedAt = Time.GetUtcNow(), UpdatedAt = Time.GetUtcNow(),
+            });
+            await db.SaveChangesAsync(Ct);
+        }
+
+        var found = await Customers.FindAsync(address, Ct);
+
+        await using (var db = Db())
+        {
+            var (identity, customer) = (await db.FindIdentityAsync(address, Ct))!.Value;
+            var expected = new CustomerSnapshot(
+                customer.Id, identity.Id, address with { TenantId = "tenant", ServiceUrl = "https://smba.example/", IsGroup = true }, identity.Locale,
+                identity.LastSeenAt, identity.UnreachableAt, customer.OptedOutAt, customer.ConsentAskedAt, HasLiveInvitations: true);
+            Assert.Equal(expected, found);
+        }
+
+        Time.Advance(TimeSpan.FromHours(1));
+        Assert.False((await Customers.FindAsync(address, Ct))?.HasLiveInvitations, "an expired invitation is not live");
+        Assert.Null(await Customers.FindAsync(Address("never-seen"), Ct));
+    }
+}
+
+public sealed class SqliteRecordsFastPathTests : RecordsFastPathTests
+{
+    protected override Task<RecordsStorage> CreateStorageAsync() => Task.FromResult<RecordsStorage>(new SqliteRecordsStorage());
+}
+
+public sealed class PostgresRecordsFastPathTests(PostgresServerFixture postgres) : RecordsFastPathTests
+{
+    protected override async Task<RecordsStorage> CreateStorageAsync() => await PostgresRecordsStorage.CreateAsync(postgres);
+
+    [Fact]
+    public async Task ConnectionsTheServerDroppedCostNoTurn()
+    {
+        var address = Address("c5");
+        var known = await KnownCustomerAsync(address);
+        var answer = new AnswerRecorded(Survey, 3, "product_quality", StepKind.Rating, "5", 5, "csat", "product");
+        await Turns.RecordAsync(Turn(address, "m1", known, answer), Ct);
+
+        // What a server restart or an idle timeout does to the connections the lookup and the writer keep open.
+        await using (var db = Db())
+        {
+            await db.Database.ExecuteSqlRawAsync("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()", Ct);
+        }
+
+        Npgsql.NpgsqlConnection.ClearAllPools();
+
+        Assert.Equal(known.CustomerId, (await Customers.FindAsync(address, Ct))?.CustomerId);
+        await Turns.RecordAsync(Turn(address, "m2", known, answer), Ct);
+        await using var check = Db();
+        Assert.Equal(["m1", "m2"], await check.Responses.OrderBy(r => r.Id).Select(r => r.MessageId).ToListAsync(Ct));
+    }
+}
