@@ -20,7 +20,7 @@ namespace ChatFeedback.Bot.Records;
 internal sealed partial class AnswerWriter(RecordsConnections connections, ILogger<AnswerWriter> logger) : IAsyncDisposable
 {
     private readonly ConcurrentQueue<Pending> _waiting = new();
-    private int _committing;
+    private readonly SemaphoreSlim _commit = new(1, 1);
 
     // Only touched by the one committing caller.
     private Insert? _insert;
@@ -31,27 +31,25 @@ internal sealed partial class AnswerWriter(RecordsConnections connections, ILogg
         var pending = new Pending(rows);
         _waiting.Enqueue(pending);
 
-        // Whoever finds no commit under way commits everything queued until the queue is empty; the check after
-        // letting go catches a turn that queued between the last drain and the release.
-        while (!_waiting.IsEmpty && Interlocked.CompareExchange(ref _committing, 1, 0) == 0)
+        // One commit at a time. Whoever holds it commits everything queued by then, its own rows included, unless the
+        // holder before it already did: each turn commits at most one batch, so none is kept writing for the others.
+        await _commit.WaitAsync(cancellationToken);
+        try
         {
-            try
+            if (!pending.Done.Task.IsCompleted)
             {
-                while (_waiting.TryDequeue(out var first))
+                var batch = new List<Pending>();
+                while (_waiting.TryDequeue(out var next))
                 {
-                    var batch = new List<Pending> { first };
-                    while (_waiting.TryDequeue(out var next))
-                    {
-                        batch.Add(next);
-                    }
-
-                    await CommitAsync(batch);
+                    batch.Add(next);
                 }
+
+                await CommitAsync(batch);
             }
-            finally
-            {
-                Volatile.Write(ref _committing, 0);
-            }
+        }
+        finally
+        {
+            _commit.Release();
         }
 
         await pending.Done.Task.WaitAsync(cancellationToken);
@@ -110,6 +108,8 @@ internal sealed partial class AnswerWriter(RecordsConnections connections, ILogg
         {
             await insert.DisposeAsync();
         }
+
+        _commit.Dispose();
     }
 
     [LoggerMessage(LogLevel.Warning, "Committing the answers of {Turns} turns failed; trying each turn alone on a fresh connection")]
