@@ -11,6 +11,7 @@ using ChatFeedback.PurchaseLoad;
 //   2. POSTs --due purchases timed so their invitations all fall due in one minute, then measures, per chat, the lag
 //      from the invitation's due time to its first sendMessage, and checks none is lost or duplicated.
 // Usage: dotnet run -c Release --project bench/ChatFeedback.PurchaseLoad -- [--events 100000] [--due 10000] [--clients 32]
+//        [--service-dll PATH] (another build of the service, e.g. to compare two versions); --due 0 measures ingestion only.
 var options = args.Select((a, i) => (a, i)).Where(x => x.a.StartsWith("--", StringComparison.Ordinal))
     .ToDictionary(x => x.a[2..], x => x.i + 1 < args.Length ? args[x.i + 1] : "", StringComparer.Ordinal);
 int Option(string name, int fallback) => options.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
@@ -19,7 +20,7 @@ var dueCount = Option("due", 10_000);
 var clients = Option("clients", 32);
 
 var root = FindRoot();
-var botDll = Path.Combine(root, "bot", "ChatFeedback.Bot", "bin", "Release", "net10.0", "ChatFeedback.Bot.dll");
+var botDll = options.TryGetValue("service-dll", out var dll) ? Path.GetFullPath(dll) : Path.Combine(root, "bot", "ChatFeedback.Bot", "bin", "Release", "net10.0", "ChatFeedback.Bot.dll");
 if (!File.Exists(botDll))
 {
     Console.Error.WriteLine($"Build the service first: dotnet build -c Release bot/ChatFeedback.Bot ({botDll} is missing).");
@@ -64,9 +65,17 @@ try
     Console.WriteLine($"service up (pid {service.Id}); {Environment.ProcessorCount} cores; data in {data.FullName}");
 
     // 1. Ingestion: due two hours after "now", so none fires during the run.
+    var cpuBefore = CpuSeconds(service.Id);
     var ingest = await PostAllAsync(http, clients, events, i => Purchase($"bulk-{i}", 1_000_000 + i, DateTimeOffset.UtcNow));
+    var cpu = CpuSeconds(service.Id) - cpuBefore;
     Console.WriteLine($"ingest: {events} events in {ingest.Elapsed.TotalSeconds:F1} s = {events / ingest.Elapsed.TotalSeconds:F0} events/s " +
-        $"(HTTP p50 {ingest.P(0.5):F0} ms, p99 {ingest.P(0.99):F0} ms, failures {ingest.Failures}); load average {LoadAverage()}");
+        $"(HTTP p50 {ingest.P(0.5):F0} ms, p99 {ingest.P(0.99):F0} ms, failures {ingest.Failures}); " +
+        $"service CPU {cpu * 1000 / events:F2} ms/event ({cpu / ingest.Elapsed.TotalSeconds:F2} cores); load average {LoadAverage()}");
+
+    if (dueCount == 0)
+    {
+        return 0;
+    }
 
     // 2. Lag: purchases timed so that every invitation falls due inside one wall-clock minute.
     var rate = events / ingest.Elapsed.TotalSeconds;
@@ -187,6 +196,19 @@ static async Task WaitForHealthAsync(HttpClient http)
     }
 
     throw new TimeoutException("The service did not become healthy within 60 s.");
+}
+
+// utime + stime of the process from /proc (Linux), in seconds; NaN elsewhere.
+static double CpuSeconds(int pid)
+{
+    var stat = $"/proc/{pid}/stat";
+    if (!File.Exists(stat))
+    {
+        return double.NaN;
+    }
+
+    var fields = File.ReadAllText(stat).Split(')')[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+    return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0; // clock ticks, USER_HZ = 100
 }
 
 static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";

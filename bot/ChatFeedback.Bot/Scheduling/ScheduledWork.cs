@@ -15,11 +15,16 @@ namespace ChatFeedback.Bot.Scheduling;
 /// after the rows commit, in Quartz's own transaction: enlisted, Quartz keeps an in-process lock while the records
 /// transaction holds SQLite's single writer lock, and under concurrent requests the scheduler thread and the requests
 /// wait on each other's lock (measured: ingestion stalled at 32 concurrent clients). A crash between the two commits
-/// leaves a Scheduled row without its trigger there.
+/// leaves a row without its trigger there; <see cref="ScheduleRepairService"/> puts the trigger back at the next start.
 /// </summary>
 public sealed class ScheduledWork(IDbContextFactory<RecordsDbContext> contexts, ISchedulerFactory schedulers, IOptions<StorageOptions> storage, TimeProvider timeProvider)
 {
     private readonly bool _enlist = storage.Value.Provider == StorageProvider.Postgres;
+
+    // SQLite has one writer, and every unit here writes (its transaction begins IMMEDIATE): units wait for each other
+    // here, woken as soon as the one before is done, rather than inside SQLite's busy handler, which sleeps up to
+    // 100 ms between tries. The unit's triggers are written inside the gate too, so they do not race the next unit.
+    private readonly SemaphoreSlim? _sqliteWriter = storage.Value.Provider == StorageProvider.Postgres ? null : new(1, 1);
 
     /// <summary>Attempts of a unit that hits a unique-index conflict (a concurrent writer got there first).</summary>
     public const int MaxAttempts = 3;
@@ -35,6 +40,11 @@ public sealed class ScheduledWork(IDbContextFactory<RecordsDbContext> contexts, 
         ArgumentNullException.ThrowIfNull(work);
         for (var attempt = 1; ; attempt++)
         {
+            if (_sqliteWriter is not null)
+            {
+                await _sqliteWriter.WaitAsync(cancellationToken);
+            }
+
             try
             {
                 return await RunOnceAsync(work, cancellationToken);
@@ -42,6 +52,10 @@ public sealed class ScheduledWork(IDbContextFactory<RecordsDbContext> contexts, 
             catch (DbUpdateException ex) when (attempt < MaxAttempts && IsUniqueViolation(ex))
             {
                 // Another writer inserted the same key between our read and our write: read again.
+            }
+            finally
+            {
+                _sqliteWriter?.Release();
             }
         }
     }

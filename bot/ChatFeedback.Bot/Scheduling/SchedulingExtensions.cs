@@ -2,7 +2,6 @@ using ChatFeedback.Bot.Cases;
 using ChatFeedback.Bot.Effects;
 using ChatFeedback.Bot.Purchases;
 using ChatFeedback.Bot.Records;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Quartz;
@@ -68,7 +67,7 @@ public static class SchedulingExtensions
                 }
                 else
                 {
-                    store.UseSqlite(source => source.DataSourceFactory = sp => SqliteFactory.Instance.CreateDataSource(ConnectionString(sp)));
+                    store.UseSqlite(source => source.DataSourceFactory = sp => new SchedulerSqliteDataSource(ConnectionString(sp)));
                 }
             });
 
@@ -85,6 +84,7 @@ public static class SchedulingExtensions
                     .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NowWithExistingCount)));
         });
         builder.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
+        services.AddHostedService<ScheduleRepairService>(); // after the scheduler's start: see ScheduleRepairService
         return builder;
     }
 
