@@ -16,45 +16,10 @@ namespace ChatFeedback.Bot.Tests.Records;
 /// What the records services promise, run against every provider (<see cref="SqliteRecordsContractTests"/>,
 /// <see cref="PostgresRecordsContractTests"/>): each test gets an empty database, migrated by the real start-up.
 /// </summary>
-public abstract class RecordsContractTests : IAsyncLifetime
+public abstract class RecordsContractTests() : RecordsHostTests(new DateTimeOffset(2025, 3, 14, 9, 0, 0, TimeSpan.Zero))
 {
     private const string Survey = "post-purchase-survey";
-    private RecordsStorage _storage = null!;
-    private IHost _host = null!;
-
-    protected FakeTimeProvider Time { get; } = new(new DateTimeOffset(2025, 3, 14, 9, 0, 0, TimeSpan.Zero));
-
-    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    private ICustomerRecords Customers => _host.Services.GetRequiredService<ICustomerRecords>();
-
-    private ITurnRecords Turns => _host.Services.GetRequiredService<ITurnRecords>();
-
-    private ISessionStore Sessions => _host.Services.GetRequiredService<ISessionStore>();
-
-    protected abstract Task<RecordsStorage> CreateStorageAsync();
-
-    public async ValueTask InitializeAsync()
-    {
-        _storage = await CreateStorageAsync();
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(_storage.Settings);
-        builder.Services.AddSingleton<TimeProvider>(Time);
-        builder.Services.AddSingleton<ISessionStore>(new InMemorySessionStore(Options.Create(new SessionsOptions()), Time));
-        builder.AddRecords();
-        _host = builder.Build();
-        await _host.StartAsync(Ct);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _host.StopAsync(CancellationToken.None);
-        _host.Dispose();
-        await _storage.DisposeAsync();
-        GC.SuppressFinalize(this);
-    }
-
-    private RecordsDbContext Db() => _host.Services.GetRequiredService<IDbContextFactory<RecordsDbContext>>().CreateDbContext();
+    private ISessionStore Sessions => Services.GetRequiredService<ISessionStore>();
 
     private static ConversationAddress Address(string id, string? serviceUrl = null) => new("test", id, $"user-{id}", serviceUrl);
 
@@ -143,7 +108,7 @@ public abstract class RecordsContractTests : IAsyncLifetime
         Assert.Equal("Opened", Assert.Single(opened.Events).Kind);
         Assert.Contains("nps = 3", opened.Events[0].Detail, StringComparison.Ordinal);
         Assert.Single(await db.AuditEntries.Where(a => a.Entity == "Case").ToListAsync(Ct));
-        var found = await _host.Services.GetRequiredService<ICaseRecords>().FindOpenedByAsync(address.Key, "m1", Ct);
+        var found = await Services.GetRequiredService<ICaseRecords>().FindOpenedByAsync(address.Key, "m1", Ct);
         Assert.Equal(opened.Id, found?.Id);
     }
 

@@ -13,50 +13,17 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace ChatFeedback.Bot.Tests.Records;
 
+// The start is below a millisecond on purpose: each provider rounds times its own way, and both paths must round alike.
+
 /// <summary>
 /// The raw statements every turn runs (<see cref="CustomerLookup"/>, <see cref="AnswerWriter"/>) against every provider:
 /// what they write and read must be exactly what EF writes and reads, since EF reads their rows and they read EF's.
 /// </summary>
-public abstract class RecordsFastPathTests : IAsyncLifetime
+public abstract class RecordsFastPathTests() : RecordsHostTests(new DateTimeOffset(2025, 3, 14, 9, 0, 0, TimeSpan.Zero).AddTicks(1_234_567))
 {
     protected const string Survey = "post-purchase-survey";
-    private RecordsStorage _storage = null!;
-    private IHost _host = null!;
 
-    // Below a millisecond on purpose: each provider rounds times its own way, and both paths must round alike.
-    private FakeTimeProvider Time { get; } = new(new DateTimeOffset(2025, 3, 14, 9, 0, 0, TimeSpan.Zero).AddTicks(1_234_567));
-
-    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    protected ICustomerRecords Customers => _host.Services.GetRequiredService<ICustomerRecords>();
-
-    protected ITurnRecords Turns => _host.Services.GetRequiredService<ITurnRecords>();
-
-    private AnswerWriter Writer => _host.Services.GetRequiredService<AnswerWriter>();
-
-    protected abstract Task<RecordsStorage> CreateStorageAsync();
-
-    public async ValueTask InitializeAsync()
-    {
-        _storage = await CreateStorageAsync();
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(_storage.Settings);
-        builder.Services.AddSingleton<TimeProvider>(Time);
-        builder.Services.AddSingleton<ISessionStore>(new InMemorySessionStore(Options.Create(new SessionsOptions()), Time));
-        builder.AddRecords();
-        _host = builder.Build();
-        await _host.StartAsync(Ct);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _host.StopAsync(CancellationToken.None);
-        _host.Dispose();
-        await _storage.DisposeAsync();
-        GC.SuppressFinalize(this);
-    }
-
-    protected RecordsDbContext Db() => _host.Services.GetRequiredService<IDbContextFactory<RecordsDbContext>>().CreateDbContext();
+    private AnswerWriter Writer => Services.GetRequiredService<AnswerWriter>();
 
     protected static ConversationAddress Address(string id) => new("test", id, $"user-{id}");
 
