@@ -55,6 +55,16 @@ public sealed class RedisWebChatTranscriptStore : IWebChatTranscriptStore
         return seq
         """);
 
+    // KEYS: conversation hash, log. ARGV: after seq. Returns the log items after that seq (the log holds the last
+    // entries, numbered without gaps, so their positions follow from the last seq), or nil when the conversation is unknown.
+    private static readonly LuaScript ReadScript = LuaScript.Prepare("""
+        local last = redis.call('HGET', KEYS[1], 'seq')
+        if not last then return false end
+        local start = tonumber(ARGV[1]) - (tonumber(last) - redis.call('LLEN', KEYS[2]) + 1) + 1
+        if start < 0 then start = 0 end
+        return redis.call('LRANGE', KEYS[2], start, -1)
+        """);
+
     private readonly IConnectionMultiplexer _connection;
     private readonly RedisKeys _keys;
     private readonly TimeProvider _timeProvider;
@@ -160,17 +170,17 @@ public sealed class RedisWebChatTranscriptStore : IWebChatTranscriptStore
 
     public async ValueTask<IReadOnlyList<WebChatTranscriptEntry>?> ReadAfterAsync(string conversationId, long afterSeq, CancellationToken cancellationToken)
     {
-        var batch = Database.CreateBatch();
-        var live = batch.KeyExistsAsync(_keys.WebChatConversation(conversationId));
-        var log = batch.ListRangeAsync(_keys.WebChatLog(conversationId));
-        batch.Execute();
-        if (!await live.WaitAsync(cancellationToken))
+        var items = await Database.ScriptEvaluateAsync(
+            ReadScript.ExecutableScript,
+            [_keys.WebChatConversation(conversationId), _keys.WebChatLog(conversationId)],
+            [Math.Max(afterSeq, 0)]).WaitAsync(cancellationToken);
+        if (items.IsNull)
         {
             return null;
         }
 
         var entries = new List<WebChatTranscriptEntry>();
-        foreach (var item in await log.WaitAsync(cancellationToken))
+        foreach (var item in (RedisValue[])items!)
         {
             var entry = Parse(item);
             if (entry.Seq > afterSeq)

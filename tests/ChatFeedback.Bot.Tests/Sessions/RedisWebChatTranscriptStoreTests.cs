@@ -74,6 +74,7 @@ public abstract class RedisWebChatTranscriptStoreTestBase(RedisServerFixture red
         var store = CreateStore();
         var id = NewId();
         await store.CreateAsync(id, "en", Ct);
+        await store.AppendAsync(id, new OutboundMessage("one"), Ct);
         await redis.Connection.GetDatabase().ListRightPushAsync(_keys.WebChatLog(id), "not an entry");
 
         await Assert.ThrowsAsync<InvalidDataException>(async () => await store.ReadAfterAsync(id, 0, Ct));

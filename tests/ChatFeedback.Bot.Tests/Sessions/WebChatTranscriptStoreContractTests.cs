@@ -100,6 +100,9 @@ public abstract class WebChatTranscriptStoreContractTests
         var kept = Assert.IsAssignableFrom<IReadOnlyList<WebChatTranscriptEntry>>(await store.ReadAfterAsync(id, 0, Ct));
         Assert.Equal(["m3", "m4", "m5"], kept.Select(e => e.Message.Text));
         Assert.Equal([3L, 4L, 5L], kept.Select(e => e.Seq));
+        Assert.Equal([5L], (await store.ReadAfterAsync(id, 4, Ct))!.Select(e => e.Seq));
+        Assert.Equal([3L, 4L, 5L], (await store.ReadAfterAsync(id, 1, Ct))!.Select(e => e.Seq));
+        Assert.Empty((await store.ReadAfterAsync(id, 9, Ct))!);
     }
 
     [Fact]
