@@ -4,11 +4,7 @@ using ChatFeedback.Bot.Sessions;
 using ChatFeedback.Bot.Tests.Support;
 using ChatFeedback.Dialogs;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 
 namespace ChatFeedback.Bot.Tests.Records;
 

@@ -1,15 +1,10 @@
 using System.Data.Common;
 using ChatFeedback.Adapters;
 using ChatFeedback.Bot.Records;
-using ChatFeedback.Bot.Sessions;
 using ChatFeedback.Bot.Tests.Support;
 using ChatFeedback.Dialogs;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 
 namespace ChatFeedback.Bot.Tests.Records;
 
