@@ -27,11 +27,7 @@ public sealed class RedisWebChatTests(RedisServerFixture redis)
         }));
         using var client = factory.CreateClient();
 
-        using var opened = await client.PostAsJsonAsync("/api/webchat/conversations", new { locale = "en" }, Ct);
-        Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
-        using var conversation = JsonDocument.Parse(await opened.Content.ReadAsStringAsync(Ct));
-        var id = conversation.RootElement.GetProperty("conversationId").GetString()!;
-        var token = conversation.RootElement.GetProperty("token").GetString()!;
+        var (id, token) = await OpenAsync(client);
         await WaitForMessagesAsync(factory, id, 2);
 
         var choice = new { id = "m1", button = new { questionId = QuestionKeys.For("menu", "main"), value = "survey" } };
@@ -76,11 +72,7 @@ public sealed class RedisWebChatTests(RedisServerFixture redis)
         using var one = first.CreateClient();
         using var two = second.CreateClient();
 
-        using var opened = await one.PostAsJsonAsync("/api/webchat/conversations", new { locale = "en" }, Ct);
-        Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
-        using var conversation = JsonDocument.Parse(await opened.Content.ReadAsStringAsync(Ct));
-        var id = conversation.RootElement.GetProperty("conversationId").GetString()!;
-        var token = conversation.RootElement.GetProperty("token").GetString()!;
+        var (id, token) = await OpenAsync(one);
         await WaitForMessagesAsync(second, id, 2); // the greeting, written by the first instance, seen by the second
 
         var choice = new { id = "m1", button = new { questionId = QuestionKeys.For("menu", "main"), value = "survey" } };
@@ -94,6 +86,14 @@ public sealed class RedisWebChatTests(RedisServerFixture redis)
         using var messages = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
         Assert.Equal([3L, 4L], messages.RootElement.EnumerateArray().Select(m => m.GetProperty("seq").GetInt64()));
         Assert.Equal(JsonValueKind.Object, messages.RootElement[1].GetProperty("question").ValueKind); // the survey's first question
+    }
+
+    private static async Task<(string Id, string Token)> OpenAsync(HttpClient client)
+    {
+        using var opened = await client.PostAsJsonAsync("/api/webchat/conversations", new { locale = "en" }, Ct);
+        Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
+        using var conversation = JsonDocument.Parse(await opened.Content.ReadAsStringAsync(Ct));
+        return (conversation.RootElement.GetProperty("conversationId").GetString()!, conversation.RootElement.GetProperty("token").GetString()!);
     }
 
     private static async Task<string> PostAsync(HttpClient client, string conversationId, string token, object body)
