@@ -41,18 +41,9 @@ internal sealed class TelegramCustomer(HttpClient? webhook, BotApiStub api, long
     public async Task<int> MigrateToAsync(long supergroupChatId)
     {
         var updateId = NextUpdateId();
-        await DeliverAsync(new JsonObject
-        {
-            ["update_id"] = updateId,
-            ["message"] = new JsonObject
-            {
-                ["message_id"] = updateId % 100_000,
-                ["from"] = From(),
-                ["chat"] = Chat(),
-                ["date"] = 1_741_942_800,
-                ["migrate_to_chat_id"] = supergroupChatId,
-            },
-        });
+        var update = Message(updateId, text: null);
+        update["message"]!["migrate_to_chat_id"] = supergroupChatId;
+        await DeliverAsync(update);
         return updateId;
     }
 
@@ -116,19 +107,23 @@ internal sealed class TelegramCustomer(HttpClient? webhook, BotApiStub api, long
         return await webhook.SendAsync(request, TestContext.Current.CancellationToken);
     }
 
-    /// <summary>A message update as Telegram sends it for a private chat.</summary>
-    public JsonObject Message(int updateId, string text) => new()
+    /// <summary>A message update as Telegram sends it in this customer's chat; without text when <paramref name="text"/> is null.</summary>
+    public JsonObject Message(int updateId, string? text)
     {
-        ["update_id"] = updateId,
-        ["message"] = new JsonObject
+        var message = new JsonObject
         {
             ["message_id"] = updateId % 100_000,
             ["from"] = From(),
             ["chat"] = Chat(),
             ["date"] = 1_741_942_800,
-            ["text"] = text,
-        },
-    };
+        };
+        if (text is not null)
+        {
+            message["text"] = text;
+        }
+
+        return new JsonObject { ["update_id"] = updateId, ["message"] = message };
+    }
 
     /// <summary>A callback query update for a press of <paramref name="button"/> under <paramref name="question"/>.</summary>
     public JsonObject CallbackQuery(int updateId, BotMessage question, BotButton button) => new()
