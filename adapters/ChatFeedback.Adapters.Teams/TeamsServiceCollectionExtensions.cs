@@ -42,7 +42,9 @@ public static class TeamsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
 
         // Connector answers quickly or not at all; a send that hangs would hold up the conversation's queue.
-        services.AddHttpClient(ConnectorHttpClientName, c => c.Timeout = TimeSpan.FromSeconds(30));
+        // The connector client sends every reply: no per-request log scope and lines from IHttpClientFactory (the
+        // outbound queue logs what fails).
+        services.AddHttpClient(ConnectorHttpClientName, c => c.Timeout = TimeSpan.FromSeconds(30)).RemoveAllLoggers();
         services.AddHttpClient(AuthHttpClientName, c => c.Timeout = TimeSpan.FromSeconds(15));
         services.AddHttpClient(TokenHttpClientName, c => c.Timeout = TimeSpan.FromSeconds(30));
 
