@@ -8,8 +8,8 @@ namespace ChatFeedback.Bot.Scheduling;
 /// <summary>
 /// Carries out <see cref="ScheduleFollowUp"/> (a detractor agreed to be contacted): a check-in at the flow's delay.
 /// The case the same turn opened is found through the data it left (conversation key + message id); when there is
-/// none the check-in stands alone. The customer is the one behind the conversation's channel identity, created here
-/// when the records do not know it yet (the unique identity index settles a race with the records handler).
+/// none the check-in stands alone. The customer is the one the turn's records found or created, else the one behind
+/// the conversation's channel identity, created here when the records do not know it yet (the unique identity index settles a race with the records handler).
 /// </summary>
 internal sealed partial class FollowUpEffectHandler(ScheduledWork work, CheckInService checkIns, ILogger<FollowUpEffectHandler> logger) : IEffectHandler
 {
@@ -26,7 +26,8 @@ internal sealed partial class FollowUpEffectHandler(ScheduledWork work, CheckInS
             async (db, changes, ct) =>
             {
                 var now = work.Time.GetUtcNow();
-                var customerId = await CustomerOfAsync(db, address, now, ct);
+                // The turn's records already know the customer (one query less); a turn without them does not.
+                var customerId = context.CustomerId ?? await CustomerOfAsync(db, address, now, ct);
                 var caseId = await db.Cases
                     .Where(c => c.ConversationKey == address.Key && c.SourceMessageId == context.MessageId)
                     .Select(c => (Guid?)c.Id)
