@@ -7,15 +7,17 @@ using Microsoft.EntityFrameworkCore.Metadata;
 namespace ChatFeedback.Bot.Records;
 
 /// <summary>
-/// Commits answer rows for the common turn (see <see cref="RecordsEffectHandler"/>) with group commit: the turns
-/// waiting at the same moment share one transaction, written by whichever of them found no commit under way. SQLite
-/// takes one writer at a time, so one transaction per turn made concurrent turns queue on its lock (the p99) and pay
-/// a commit each. Every turn still returns only once its own rows are committed.
+/// Commits the rows of the common turn (see <see cref="RecordsEffectHandler"/>: answers, and the cases a turn opens with
+/// their first event and audit entry) with group commit: the turns waiting at the same moment share one transaction,
+/// written by whichever of them found no commit under way. SQLite takes one writer at a time, so one transaction per
+/// turn made concurrent turns queue on its lock (the p99) and pay a commit each. Every turn still returns only once
+/// its own rows are committed.
 /// </summary>
 /// <remarks>
-/// A row already there (a redelivered message) is skipped by the unique key (conversation, message, step), with
-/// <c>ON CONFLICT ... DO NOTHING</c> on SQLite and PostgreSQL alike. When a commit fails, each of its turns is
-/// written again alone on a fresh connection, so one turn's bad row fails only that turn.
+/// A row already there (a redelivered message) is skipped by its unique key: (conversation, message, step) for an
+/// answer, (conversation, source message) for a case, with <c>ON CONFLICT ... DO NOTHING</c> on SQLite and PostgreSQL
+/// alike; a case found there keeps the event and audit entry it was recorded with. When a commit fails, each of its
+/// turns is written again alone on a fresh connection, so one turn's bad row fails only that turn.
 /// </remarks>
 internal sealed partial class AnswerWriter(RecordsConnections connections, ILogger<AnswerWriter> logger) : IAsyncDisposable
 {
@@ -25,10 +27,15 @@ internal sealed partial class AnswerWriter(RecordsConnections connections, ILogg
     // Only touched by the one committing caller.
     private Insert? _insert;
 
-    public async Task WriteAsync(IReadOnlyList<SurveyResponse> rows, CancellationToken cancellationToken)
+    public Task WriteAsync(IReadOnlyList<SurveyResponse> rows, CancellationToken cancellationToken) =>
+        WriteAsync(rows, [], cancellationToken);
+
+    /// <summary>Commits the turn's answers and opened cases; returns the cases written now (not found there already).</summary>
+    public async Task<IReadOnlyList<Case>> WriteAsync(IReadOnlyList<SurveyResponse> rows, IReadOnlyList<OpenedCase> cases, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        var pending = new Pending(rows);
+        ArgumentNullException.ThrowIfNull(cases);
+        var pending = new Pending(rows, cases);
         _waiting.Enqueue(pending);
 
         // One commit at a time. Whoever holds it commits everything queued by then, its own rows included, unless the
@@ -53,6 +60,7 @@ internal sealed partial class AnswerWriter(RecordsConnections connections, ILogg
         }
 
         await pending.Done.Task.WaitAsync(cancellationToken);
+        return pending.Written;
     }
 
     private async Task CommitAsync(List<Pending> batch)
@@ -90,7 +98,7 @@ internal sealed partial class AnswerWriter(RecordsConnections connections, ILogg
         _insert ??= await Insert.OpenAsync(connections, cancellationToken);
         try
         {
-            await _insert.RunAsync(batch.SelectMany(p => p.Rows), cancellationToken);
+            await _insert.RunAsync(batch, cancellationToken);
         }
         catch
         {
@@ -115,44 +123,39 @@ internal sealed partial class AnswerWriter(RecordsConnections connections, ILogg
     [LoggerMessage(LogLevel.Warning, "Committing the answers of {Turns} turns failed; trying each turn alone on a fresh connection")]
     private partial void CommitFailed(Exception exception, int turns);
 
-    private sealed record Pending(IReadOnlyList<SurveyResponse> Rows)
+    private sealed record Pending(IReadOnlyList<SurveyResponse> Rows, IReadOnlyList<OpenedCase> Cases)
     {
         // Completed by the committing caller: the waiting turns go on on their own threads, not inside its loop.
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>The cases this commit wrote; filled by the committing caller before <see cref="Done"/>.</summary>
+        public List<Case> Written { get; } = [];
     }
 
     /// <summary>
-    /// One INSERT of every mapped column of a response row, on a connection of its own; the command is reused, so
-    /// SQLite compiles it once (it is not prepared on PostgreSQL: a null changes a parameter's type there).
+    /// The INSERTs of the rows a turn writes, on a connection of their own; each command is reused, so SQLite compiles
+    /// it once (it is not prepared on PostgreSQL: a null changes a parameter's type there).
     /// </summary>
     private sealed class Insert : IAsyncDisposable
     {
         private readonly DbConnection _connection;
-        private readonly DbCommand _command;
-        private readonly (IProperty Property, MappedParameter Parameter)[] _columns;
+        private readonly TableInsert _responses;
+        private readonly TableInsert _cases;
+        private readonly TableInsert _caseEvents;
+        private readonly TableInsert _audit;
 
         private Insert(RecordsConnections connections, DbConnection connection)
         {
             _connection = connection;
-            _command = connection.CreateCommand();
-            var entity = connections.Entity<SurveyResponse>();
-            var table = entity.GetTableName() ?? throw new InvalidOperationException("Responses have no table.");
-            var key = entity.GetIndexes().Single(i => i.IsUnique).Properties;
-
-            // Every column EF would insert (the generated id is left to the database), from the model itself.
-            _columns = entity.GetProperties()
-                .Where(p => p.ValueGenerated == ValueGenerated.Never)
-                .Select((p, i) => (p, new MappedParameter(_command, "@p" + i.ToString(CultureInfo.InvariantCulture), p)))
-                .ToArray();
-            _command.CommandText =
-                $"INSERT INTO {Quote(table)} ({string.Join(", ", _columns.Select(c => Quote(c.Property.GetColumnName())))}) " +
-                $"VALUES ({string.Join(", ", _columns.Select(c => c.Parameter.Parameter.ParameterName))}) " +
-                $"ON CONFLICT ({string.Join(", ", key.Select(p => Quote(p.GetColumnName())))}) DO NOTHING";
+            _responses = new TableInsert(connection, connections.Entity<SurveyResponse>());
+            _cases = new TableInsert(connection, connections.Entity<Case>());
+            _caseEvents = new TableInsert(connection, connections.Entity<CaseEvent>());
+            _audit = new TableInsert(connection, connections.Entity<AuditEntry>());
         }
 
         public static async Task<Insert> OpenAsync(RecordsConnections connections, CancellationToken cancellationToken)
         {
-            // Microsoft.Data.Sqlite compiles the statement on the first run and keeps it with the command.
+            // Microsoft.Data.Sqlite compiles a statement on its first run and keeps it with the command.
             var connection = await connections.OpenAsync(cancellationToken);
             try
             {
@@ -165,18 +168,33 @@ internal sealed partial class AnswerWriter(RecordsConnections connections, ILogg
             }
         }
 
-        public async Task RunAsync(IEnumerable<SurveyResponse> rows, CancellationToken cancellationToken)
+        public async Task RunAsync(IEnumerable<Pending> batch, CancellationToken cancellationToken)
         {
             await using var transaction = await _connection.BeginTransactionAsync(cancellationToken);
-            _command.Transaction = transaction;
-            foreach (var row in rows)
+            foreach (var pending in batch)
             {
-                foreach (var (property, parameter) in _columns)
+                pending.Written.Clear(); // a batch that failed is written again turn by turn
+                foreach (var row in pending.Rows)
                 {
-                    parameter.Set(property.GetGetter().GetClrValueUsingContainingEntity(row));
+                    await _responses.RunAsync(row, transaction, cancellationToken);
                 }
 
-                await _command.ExecuteNonQueryAsync(cancellationToken);
+                foreach (var (@case, audit) in pending.Cases)
+                {
+                    if (!await _cases.RunAsync(@case, transaction, cancellationToken))
+                    {
+                        continue; // recorded by an earlier delivery of the message, with its event and audit entry
+                    }
+
+                    foreach (var @event in @case.Events)
+                    {
+                        @event.CaseId = @case.Id;
+                        await _caseEvents.RunAsync(@event, transaction, cancellationToken);
+                    }
+
+                    await _audit.RunAsync(audit, transaction, cancellationToken);
+                    pending.Written.Add(@case);
+                }
             }
 
             await transaction.CommitAsync(cancellationToken);
@@ -184,10 +202,56 @@ internal sealed partial class AnswerWriter(RecordsConnections connections, ILogg
 
         public async ValueTask DisposeAsync()
         {
-            await _command.DisposeAsync();
+            await _responses.DisposeAsync();
+            await _cases.DisposeAsync();
+            await _caseEvents.DisposeAsync();
+            await _audit.DisposeAsync();
             await _connection.DisposeAsync();
         }
+    }
+
+    /// <summary>
+    /// One INSERT of every column EF would insert into an entity's table, from the model itself: all but the ids the
+    /// database generates (integer keys; EF makes GUID keys on the client, so they are in the row). A table with a
+    /// unique index skips a row that is there already.
+    /// </summary>
+    private sealed class TableInsert : IAsyncDisposable
+    {
+        private readonly DbCommand _command;
+        private readonly (IProperty Property, MappedParameter Parameter)[] _columns;
+
+        public TableInsert(DbConnection connection, IEntityType entity)
+        {
+            _command = connection.CreateCommand();
+            var table = entity.GetTableName() ?? throw new InvalidOperationException($"{entity.DisplayName()} has no table.");
+            _columns = entity.GetProperties()
+                .Where(p => p.ValueGenerated == ValueGenerated.Never || p.ClrType == typeof(Guid))
+                .Select((p, i) => (p, new MappedParameter(_command, "@p" + i.ToString(CultureInfo.InvariantCulture), p)))
+                .ToArray();
+            var unique = entity.GetIndexes().SingleOrDefault(i => i.IsUnique)?.Properties;
+            _command.CommandText =
+                $"INSERT INTO {Quote(table)} ({string.Join(", ", _columns.Select(c => Quote(c.Property.GetColumnName())))}) " +
+                $"VALUES ({string.Join(", ", _columns.Select(c => c.Parameter.Parameter.ParameterName))})" +
+                (unique is null ? "" : $" ON CONFLICT ({string.Join(", ", unique.Select(p => Quote(p.GetColumnName())))}) DO NOTHING");
+        }
+
+        /// <summary>Inserts the row; false when its unique key was there already.</summary>
+        public async Task<bool> RunAsync(object row, DbTransaction transaction, CancellationToken cancellationToken)
+        {
+            _command.Transaction = transaction;
+            foreach (var (property, parameter) in _columns)
+            {
+                parameter.Set(property.GetGetter().GetClrValueUsingContainingEntity(row));
+            }
+
+            return await _command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        }
+
+        public ValueTask DisposeAsync() => _command.DisposeAsync();
 
         private static string Quote(string identifier) => $"\"{identifier.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
     }
 }
+
+/// <summary>A case a turn opens, with the audit entry that records the opening.</summary>
+internal sealed record OpenedCase(Case Case, AuditEntry Audit);

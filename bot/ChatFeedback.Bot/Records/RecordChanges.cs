@@ -19,15 +19,18 @@ internal static class RecordChanges
 
     /// <summary>Appends one audit entry. Details never hold personal data (no names, ids from the shop, or answers).</summary>
     public static void Audit(this RecordsDbContext db, DateTimeOffset at, string entity, object entityId, string action, string actor, string? detail = null) =>
-        db.AuditEntries.Add(new AuditEntry
-        {
-            At = at,
-            Entity = entity,
-            EntityId = Convert.ToString(entityId, System.Globalization.CultureInfo.InvariantCulture) ?? "",
-            Action = action,
-            Actor = actor,
-            Detail = detail,
-        });
+        db.AuditEntries.Add(AuditEntryFor(at, entity, entityId, action, actor, detail));
+
+    /// <summary>The entry <see cref="Audit"/> appends, for a writer that does not go through a context.</summary>
+    public static AuditEntry AuditEntryFor(DateTimeOffset at, string entity, object entityId, string action, string actor, string? detail = null) => new()
+    {
+        At = at,
+        Entity = entity,
+        EntityId = Convert.ToString(entityId, System.Globalization.CultureInfo.InvariantCulture) ?? "",
+        Action = action,
+        Actor = actor,
+        Detail = detail,
+    };
 
     /// <summary>The identity of a conversation with its customer, tracked; null when never seen.</summary>
     public static async Task<(ChannelIdentity Identity, Customer Customer)?> FindIdentityAsync(

@@ -18,9 +18,9 @@ namespace ChatFeedback.Bot.Records;
 /// recorded again without what is already there. That works the same on SQLite and PostgreSQL, and costs nothing
 /// on the usual path.
 /// <para>
-/// Most turns (a known customer answering or moving on, nothing else to record) skip EF: their answer rows go to
-/// <see cref="AnswerWriter"/>, which commits them together with the other turns running at that moment and skips a
-/// row already there. Everything else takes the path through EF described above.
+/// Most turns (a known customer answering, moving on or opening a case, nothing else to record) skip EF: their answer
+/// and case rows go to <see cref="AnswerWriter"/>, which commits them together with the other turns running at that
+/// moment and skips a row already there. Everything else takes the path through EF described above.
 /// </para>
 /// </remarks>
 internal sealed partial class RecordsEffectHandler(
@@ -48,12 +48,22 @@ internal sealed partial class RecordsEffectHandler(
     public async Task<Guid?> RecordAsync(TurnRecord turn, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(turn);
-        if (turn.Customer is { } known && OnlyAnswers(turn, known))
+        if (turn.Customer is { } known && FitsFastPath(turn, known))
         {
             var rows = Answers(turn, known.CustomerId);
-            if (rows.Count > 0)
+            var cases = new List<OpenedCase>();
+            foreach (var open in turn.Turn.Effects.OfType<OpenCase>())
             {
-                await answerWriter.WriteAsync(rows, cancellationToken);
+                var @case = NewCase(turn, known.CustomerId, open, cases.Count);
+                cases.Add(new OpenedCase(@case, OpenedAudit(@case, turn.Message.Conversation.ChannelId)));
+            }
+
+            if (rows.Count > 0 || cases.Count > 0)
+            {
+                foreach (var @case in await answerWriter.WriteAsync(rows, cases, cancellationToken))
+                {
+                    CaseOpened(@case.Id, @case.ConversationKey, @case.Category, @case.Severity, @case.Tier, @case.RespondBy);
+                }
             }
 
             return known.CustomerId;
@@ -118,7 +128,7 @@ internal sealed partial class RecordsEffectHandler(
         foreach (var @case in opened)
         {
             db.Cases.Add(@case);
-            db.Audit(at, nameof(Case), @case.Id, "Opened", channel, $"{@case.Category}, {@case.Severity}, {@case.Tier}");
+            db.AuditEntries.Add(OpenedAudit(@case, channel));
             CaseOpened(@case.Id, address.Key, @case.Category, @case.Severity, @case.Tier, @case.RespondBy);
         }
 
@@ -134,14 +144,14 @@ internal sealed partial class RecordsEffectHandler(
 
     /// <summary>
     /// The common turn, which <see cref="AnswerWriter"/> commits with the turns running beside it: a known customer whose
-    /// identity needs no write, no invitation an answer could be matched to, and no effect but answers for the records
-    /// (the effects the EF path handles besides answers are the ones listed here).
+    /// identity needs no write, no invitation an answer could be matched to, and no effect for the records but answers
+    /// and opened cases (the effects the EF path handles besides those are the ones listed here).
     /// </summary>
-    internal static bool OnlyAnswers(TurnRecord turn, CustomerSnapshot known)
+    internal static bool FitsFastPath(TurnRecord turn, CustomerSnapshot known)
     {
         foreach (var effect in turn.Turn.Effects)
         {
-            if (effect is EraseData or OpenCase or OptOut or OptIn or FlowStarted { FlowId: ConsentPrompt.FlowId }
+            if (effect is EraseData or OptOut or OptIn or FlowStarted { FlowId: ConsentPrompt.FlowId }
                 || (known.HasLiveInvitations && effect is AnswerRecorded or AnswerSkipped))
             {
                 return false;
@@ -345,6 +355,9 @@ internal sealed partial class RecordsEffectHandler(
         @case.Events.Add(new CaseEvent { At = at, Kind = "Opened", Detail = detail.Length > MaxDetailLength ? detail[..MaxDetailLength] : detail });
         return @case;
     }
+
+    private static AuditEntry OpenedAudit(Case @case, string channel) =>
+        RecordChanges.AuditEntryFor(@case.OpenedAt, nameof(Case), @case.Id, "Opened", channel, $"{@case.Category}, {@case.Severity}, {@case.Tier}");
 
     private static string KindName(StepKind kind) => kind switch
     {

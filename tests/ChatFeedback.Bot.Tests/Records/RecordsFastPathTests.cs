@@ -52,7 +52,7 @@ public abstract class RecordsFastPathTests() : RecordsHostTests(new DateTimeOffs
         var known = await KnownCustomerAsync(address);
         var throughEf = Turn(address, "m1", null, Answers());
         var fast = Turn(address, "m2", known, Answers());
-        Assert.True(RecordsEffectHandler.OnlyAnswers(fast, known), "the turn must take the fast path");
+        Assert.True(RecordsEffectHandler.FitsFastPath(fast, known), "the turn must take the fast path");
 
         Assert.Equal(known.CustomerId, await Turns.RecordAsync(throughEf, Ct));
         Assert.Equal(known.CustomerId, await Turns.RecordAsync(fast, Ct));
@@ -92,6 +92,68 @@ public abstract class RecordsFastPathTests() : RecordsHostTests(new DateTimeOffs
 
         await using var db = Db();
         Assert.Equal(["m1", "m2"], await db.Responses.OrderBy(r => r.Id).Select(r => r.MessageId).ToListAsync(Ct));
+    }
+
+    private static DialogEffect[] OpensACase() =>
+    [
+        new AnswerRecorded(Survey, 3, "contact_permission", StepKind.YesNo, "yes", null, null, null),
+        new OpenCase(Survey, "detractor", Severity.Moderate, [new StepAnswer("nps", "3"), new StepAnswer("comment", "late \"again\"")]),
+    ];
+
+    [Fact]
+    public async Task ACaseOpenedOnTheFastPathIsStoredColumnForColumnAsEfStoresIt()
+    {
+        var address = Address("c6");
+        var known = await KnownCustomerAsync(address);
+        var throughEf = Turn(address, "m1", null, OpensACase());
+        var fast = Turn(address, "m2", known, OpensACase());
+        Assert.True(RecordsEffectHandler.FitsFastPath(fast, known), "the turn must take the fast path");
+
+        await Turns.RecordAsync(throughEf, Ct);
+        await Turns.RecordAsync(fast, Ct);
+
+        await using var db = Db();
+        var cases = await db.Cases.AsNoTracking().Include(c => c.Events).OrderBy(c => c.SourceMessageId).ToListAsync(Ct);
+        Assert.Equal(["m1", "m2"], cases.Select(c => c.SourceMessageId));
+        var columns = typeof(Case).GetProperties().Where(p => p.Name is not (nameof(Case.Id) or nameof(Case.SourceMessageId) or nameof(Case.Events)));
+        foreach (var column in columns)
+        {
+            Assert.True(Equals(column.GetValue(cases[0]), column.GetValue(cases[1])), $"{column.Name}: EF {column.GetValue(cases[0])}, fast path {column.GetValue(cases[1])}");
+        }
+
+        var events = cases.Select(c => Assert.Single(c.Events)).ToList();
+        Assert.Equal((events[0].At, events[0].Kind, events[0].Detail), (events[1].At, events[1].Kind, events[1].Detail));
+        Assert.Equal("from post-purchase-survey: nps = 3; comment = late \"again\"", events[1].Detail);
+
+        var audits = await db.AuditEntries.AsNoTracking().Where(a => a.Entity == nameof(Case)).OrderBy(a => a.Id).ToListAsync(Ct);
+        Assert.Equal(cases.Select(c => c.Id.ToString("D")), audits.Select(a => a.EntityId));
+        Assert.Equal((audits[0].At, audits[0].Action, audits[0].Actor, audits[0].Detail), (audits[1].At, audits[1].Action, audits[1].Actor, audits[1].Detail));
+        Assert.Equal("detractor, Moderate, DepartmentLead", audits[1].Detail);
+
+        // The answer of the turn is there too, and queries EF translates find the fast case by its stored times.
+        Assert.Equal(2, await db.Responses.CountAsync(r => r.StepId == "contact_permission", Ct));
+        var respondBy = cases[0].RespondBy;
+        Assert.Equal(2, await db.Cases.CountAsync(c => c.CustomerId == known.CustomerId && c.RespondBy == respondBy && c.Status == CaseStatus.Open, Ct));
+    }
+
+    [Fact]
+    public async Task ARedeliveredCaseOpeningMessageOpensOneCaseOnEitherPath()
+    {
+        var address = Address("c7");
+        var known = await KnownCustomerAsync(address);
+
+        await Turns.RecordAsync(Turn(address, "m1", known, OpensACase()), Ct);
+        await Turns.RecordAsync(Turn(address, "m1", known, OpensACase()), Ct); // redelivered, fast path again
+        await Turns.RecordAsync(Turn(address, "m1", null, OpensACase()), Ct); // and through EF, which finds it there
+        await Turns.RecordAsync(Turn(address, "m2", null, OpensACase()), Ct); // recorded through EF, redelivered on the fast path
+        await Turns.RecordAsync(Turn(address, "m2", known, OpensACase()), Ct);
+
+        await using var db = Db();
+        var cases = await db.Cases.Include(c => c.Events).OrderBy(c => c.SourceMessageId).ToListAsync(Ct);
+        Assert.Equal(["m1", "m2"], cases.Select(c => c.SourceMessageId));
+        Assert.All(cases, c => Assert.Single(c.Events));
+        Assert.Equal(2, await db.AuditEntries.CountAsync(a => a.Entity == nameof(Case), Ct));
+        Assert.Equal(["m1", "m2"], await db.Responses.Where(r => r.StepId == "contact_permission").OrderBy(r => r.Id).Select(r => r.MessageId).ToListAsync(Ct));
     }
 
     [Fact]
