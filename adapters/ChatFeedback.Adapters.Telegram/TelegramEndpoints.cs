@@ -27,6 +27,9 @@ public static class TelegramEndpoints
 
     private const string LogCategory = "ChatFeedback.Adapters.Telegram.TelegramEndpoints";
 
+    // The configured secret with its hash, computed once (see SecretsMatch).
+    private static HashedSecret? s_expectedSecret;
+
     public static IEndpointRouteBuilder MapTelegram(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
@@ -208,7 +211,10 @@ public static class TelegramEndpoints
         return TypedResults.Bytes(reply.WrittenMemory, "application/json");
     }
 
-    /// <summary>Compares in constant time; hashing first hides the expected length as well.</summary>
+    /// <summary>
+    /// Compares in constant time; hashing first hides the expected length as well. The expected secret's hash is kept
+    /// (it is the same on every request), so each request hashes only what it brought.
+    /// </summary>
     private static bool SecretsMatch(string? given, string expected)
     {
         if (given is null)
@@ -216,8 +222,17 @@ public static class TelegramEndpoints
             return false;
         }
 
-        var a = SHA256.HashData(Encoding.UTF8.GetBytes(given));
-        var b = SHA256.HashData(Encoding.UTF8.GetBytes(expected));
-        return CryptographicOperations.FixedTimeEquals(a, b);
+        var known = s_expectedSecret;
+        if (known is null || !string.Equals(known.Secret, expected, StringComparison.Ordinal))
+        {
+            known = new HashedSecret(expected, SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
+            s_expectedSecret = known;
+        }
+
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(Encoding.UTF8.GetBytes(given), hash);
+        return CryptographicOperations.FixedTimeEquals(hash, known.Hash);
     }
+
+    private sealed record HashedSecret(string Secret, byte[] Hash);
 }
