@@ -27,6 +27,9 @@ public sealed class LoadOptions
     /// <summary>An existing Redis (StackExchange.Redis connection string, loopback only); null = start a private redis-server.</summary>
     public string? Redis { get; private set; }
 
+    /// <summary>Records in PostgreSQL: an Npgsql connection string to a loopback server (a user who may CREATE DATABASE); null = SQLite.</summary>
+    public string? Postgres { get; private set; }
+
     /// <summary>Run the service with its in-process stores instead of Redis.</summary>
     public bool NoRedis { get; private set; }
 
@@ -57,6 +60,8 @@ public sealed class LoadOptions
           --reply-timeout S    how long a customer waits for the bot's reply, in seconds (default 5)
           --redis HOST:PORT    use this Redis (loopback) instead of starting a private redis-server
           --no-redis           run the service with its in-process stores
+          --postgres CONN      keep the records in PostgreSQL instead of SQLite: an Npgsql connection string to a
+                               loopback server; the run gets a database of its own, dropped at the end
           --service-dll PATH   the service to start (default bot/ChatFeedback.Bot/bin/Release/net10.0/ChatFeedback.Bot.dll)
           --env KEY=VALUE      extra environment for the service, repeatable (e.g. DOTNET_gcServer=0)
           --answers STYLE      mixed (default: 3 in 4 presses), pressed (every answer a button) or typed (no callback queries)
@@ -93,6 +98,9 @@ public sealed class LoadOptions
                     break;
                 case "--no-redis":
                     options.NoRedis = true;
+                    break;
+                case "--postgres":
+                    options.Postgres = Value();
                     break;
                 case "--service-dll":
                     options.ServiceDll = Value();

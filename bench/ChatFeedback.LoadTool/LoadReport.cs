@@ -43,6 +43,9 @@ public sealed record LoadResults
 
     public required string Stores { get; init; }
 
+    /// <summary>Where the service keeps its records: SQLite (a file in the run's temp folder) or PostgreSQL (<c>--postgres</c>).</summary>
+    public required string Records { get; init; }
+
     public required string Answers { get; init; }
 
     public required int Customers { get; init; }
@@ -74,6 +77,9 @@ public sealed record LoadResults
     public required double ToolCpuMsPerTurn { get; init; }
 
     public double? RedisServerCpuMsPerTurn { get; init; }
+
+    /// <summary>CPU of the PostgreSQL server and its backends per turn, with <c>--postgres</c>.</summary>
+    public double? PostgresCpuMsPerTurn { get; init; }
 
     public required double MachineBusyPercent { get; init; }
 
@@ -112,7 +118,7 @@ public sealed record LoadResults
     {
         var c = CultureInfo.InvariantCulture;
         var s = new StringBuilder();
-        s.AppendLine(c, $"ChatFeedback load test: {Customers} {Channel} customers ({Answers} answers), {Stores} stores, {MeasuredSeconds:0.0} s measured after {WarmupSeconds:0.#} s warm-up");
+        s.AppendLine(c, $"ChatFeedback load test: {Customers} {Channel} customers ({Answers} answers), {Stores} stores, {Records} records, {MeasuredSeconds:0.0} s measured after {WarmupSeconds:0.#} s warm-up");
         s.AppendLine(c, $"  {Machine}; {Runtime}");
         s.AppendLine(c, $"  turns                 {Turns,12:N0}   ({SurveysCompleted:N0} surveys completed)");
         s.AppendLine(c, $"  turns/s               {TurnsPerSecond,12:N0}");
@@ -123,6 +129,11 @@ public sealed record LoadResults
         if (RedisServerCpuMsPerTurn is { } redisCpu)
         {
             s.AppendLine(c, $"  redis-server CPU      {redisCpu,12:0.000} ms/turn");
+        }
+
+        if (PostgresCpuMsPerTurn is { } postgresCpu)
+        {
+            s.AppendLine(c, $"  postgres CPU          {postgresCpu,12:0.000} ms/turn   (server and backends)");
         }
 
         s.AppendLine(c, $"  machine busy          {MachineBusyPercent,11:0.0} %   (all cores)");

@@ -42,6 +42,18 @@ var servicePort = ChildProcess.FreeLoopbackPort();
 var runId = Guid.NewGuid().ToString("N")[..8];
 var dataPath = Path.Combine(Path.GetTempPath(), $"chatfeedback-load-{runId}");
 using var removeData = new TemporaryFolder(dataPath);
+PostgresUnderTest? postgres;
+try
+{
+    postgres = options.Postgres is null ? null : await PostgresUnderTest.CreateAsync(options.Postgres, runId);
+}
+catch (ArgumentException ex)
+{
+    await Console.Error.WriteLineAsync(ex.Message);
+    return 2;
+}
+
+await using var dropDatabase = postgres;
 var environment = new Dictionary<string, string>(StringComparer.Ordinal)
 {
     ["ASPNETCORE_ENVIRONMENT"] = "Production",
@@ -52,13 +64,18 @@ var environment = new Dictionary<string, string>(StringComparer.Ordinal)
     // Records (SQLite, the embedded default) start empty in a folder of this run's own, removed at the end.
     ["Storage__DataPath"] = dataPath,
 };
+if (postgres is not null)
+{
+    environment["Storage__Provider"] = "Postgres";
+    environment["ConnectionStrings__ChatFeedback"] = postgres.ConnectionString;
+}
 channel.Configure(environment);
 foreach (var (key, value) in options.ServiceEnvironment)
 {
     environment[key] = value;
 }
 
-Console.WriteLine($"Starting {serviceDll} on 127.0.0.1:{servicePort} ({(redis is null ? "in-process stores" : "Redis " + redis.ConnectionString)}; {channel.Name} stub on 127.0.0.1:{stub.Port})");
+Console.WriteLine($"Starting {serviceDll} on 127.0.0.1:{servicePort} ({(redis is null ? "in-process stores" : "Redis " + redis.ConnectionString)}; records in {(postgres is null ? "SQLite" : "PostgreSQL database " + postgres.Database)}; {channel.Name} stub on 127.0.0.1:{stub.Port})");
 using var service = ChildProcess.Start("dotnet", [serviceDll, "--urls", $"http://127.0.0.1:{servicePort}"], environment, Path.GetDirectoryName(serviceDll)!);
 var servicePid = service.Id.ToString(CultureInfo.InvariantCulture);
 
@@ -94,13 +111,13 @@ var running = customers.Select(c => Task.Run(c.RunAsync)).ToList();
 var allDone = Task.WhenAll(running);
 
 await Task.WhenAny(Task.Delay(options.Warmup), allDone);
-var before = await Snapshot.TakeAsync(servicePid, redis, stub, service, run);
+var before = await Snapshot.TakeAsync(servicePid, redis, postgres is not null, stub, service, run);
 run.Measuring = true;
 var clock = Stopwatch.StartNew();
 await Task.WhenAny(Task.Delay(options.Duration), run.CapReached.Task, allDone);
 run.Measuring = false;
 var measured = clock.Elapsed;
-var after = await Snapshot.TakeAsync(servicePid, redis, stub, service, run);
+var after = await Snapshot.TakeAsync(servicePid, redis, postgres is not null, stub, service, run);
 
 run.Stopping = true;
 try
@@ -129,7 +146,7 @@ if (allDone.IsCompleted)
     }
 }
 
-var results = Build(options, customers, before, after, measured, servicePeakKb, toolPeakKb, serviceThreads, redis is not null, stub);
+var results = Build(options, customers, before, after, measured, servicePeakKb, toolPeakKb, serviceThreads, redis is not null, postgres is not null, stub);
 Console.WriteLine();
 Console.WriteLine(results.ToTable());
 if (Path.GetDirectoryName(Path.GetFullPath(options.Out)) is { } folder)
@@ -141,7 +158,7 @@ await File.WriteAllTextAsync(options.Out, results.ToJson());
 Console.WriteLine($"Results written to {Path.GetFullPath(options.Out)}");
 return results.AllTargetsPass ? 0 : 1;
 
-static LoadResults Build(LoadOptions options, List<Customer> customers, Snapshot before, Snapshot after, TimeSpan measured, long servicePeakKb, long toolPeakKb, long serviceThreads, bool withRedis, LoopbackStub stub)
+static LoadResults Build(LoadOptions options, List<Customer> customers, Snapshot before, Snapshot after, TimeSpan measured, long servicePeakKb, long toolPeakKb, long serviceThreads, bool withRedis, bool withPostgres, LoopbackStub stub)
 {
     var turns = customers.Sum(c => c.Measured.Turns);
     // Counters are divided by the turns completed between the two snapshots (the same window as the counters), which
@@ -204,6 +221,7 @@ static LoadResults Build(LoadOptions options, List<Customer> customers, Snapshot
         CommandLine = string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
         Channel = options.Channel.ToString().ToLowerInvariant(),
         Stores = withRedis ? "Redis" : "in-process",
+        Records = withPostgres ? "PostgreSQL" : "SQLite",
         Answers = options.Answers.ToString().ToLowerInvariant(),
         Customers = options.Customers,
         WarmupSeconds = options.Warmup.TotalSeconds,
@@ -220,6 +238,7 @@ static LoadResults Build(LoadOptions options, List<Customer> customers, Snapshot
         ToolCpuSeconds = Math.Round(toolCpu, 2),
         ToolCpuMsPerTurn = Math.Round(toolCpu * 1000 / perTurn, 4),
         RedisServerCpuMsPerTurn = redisCpu is { } rc ? Math.Round(rc, 4) : null,
+        PostgresCpuMsPerTurn = after.PostgresCpu is { } pa && before.PostgresCpu is { } pb ? Math.Round((pa - pb) * 1000 / perTurn, 4) : null,
         MachineBusyPercent = total == 0 ? 0 : Math.Round(100.0 * busy / total, 1),
         ServicePeakRssMb = Math.Round(rssMb, 1),
         ToolPeakRssMb = Math.Round(toolPeakKb / 1024.0, 1),
@@ -309,9 +328,10 @@ internal sealed record Snapshot(
     IReadOnlyDictionary<string, long> BotApiCalls,
     long ServiceLogLines,
     long ServiceContextSwitches,
-    long Turns)
+    long Turns,
+    double? PostgresCpu)
 {
-    public static async Task<Snapshot> TakeAsync(string servicePid, RedisUnderTest? redis, LoopbackStub stub, ChildProcess service, LoadRun run)
+    public static async Task<Snapshot> TakeAsync(string servicePid, RedisUnderTest? redis, bool withPostgres, LoopbackStub stub, ChildProcess service, LoadRun run)
     {
         var calls = redis is null ? null : await redis.CommandCallsAsync();
         var total = redis is null ? 0 : await redis.TotalCommandsAsync();
@@ -327,7 +347,8 @@ internal sealed record Snapshot(
             stub.Calls,
             service.Lines,
             ProcStats.ContextSwitches(servicePid),
-            run.AllTurns);
+            run.AllTurns,
+            withPostgres ? PostgresUnderTest.CpuSeconds() : null);
     }
 }
 
