@@ -95,10 +95,10 @@ public sealed record LoadResults
     /// <summary>Voluntary + involuntary context switches of all the service's threads, per turn.</summary>
     public required double ServiceContextSwitchesPerTurn { get; init; }
 
-    /// <summary>Commands the service sent to Redis per turn: <see cref="RedisCommandsPerTurnRaw"/> less the session script's inner calls.</summary>
+    /// <summary>Commands the service sent to Redis per turn: <see cref="RedisCommandsPerTurnRaw"/> less the commands its Lua scripts ran.</summary>
     public double? RedisRoundTripsPerTurn { get; init; }
 
-    /// <summary>Every <c>INFO commandstats</c> call counted, the save script's inner HGET/HSET/PEXPIRE included.</summary>
+    /// <summary>Every <c>INFO commandstats</c> call counted, the scripts' inner HGET/HSET/PEXPIRE/HINCRBY… included.</summary>
     public double? RedisCommandsPerTurnRaw { get; init; }
 
     /// <summary><c>total_commands_processed</c> delta per turn.</summary>

@@ -180,16 +180,9 @@ static LoadResults Build(LoadOptions options, List<Customer> customers, Snapshot
         var delta = after.RedisCalls!.ToDictionary(p => p.Key, p => p.Value - before.RedisCalls!.GetValueOrDefault(p.Key), StringComparer.Ordinal);
         delta.Remove("info"); // the tool's own snapshots
         raw = delta.Values.Sum() / (double)perTurn;
-        // Redis counts the commands a script runs (redis.call) under their own names as well: the session save script's
-        // EXISTS, HGET, HSET, PEXPIRE and SET are not round trips. The service sends none of the first four itself (it
-        // loads with HMGET); the script's SET (admitting the message) runs once per saving HSET, and only in the script
-        // that checks EXISTS first, whereas a service that dedupes at enqueue sends its SET NX itself.
-        var exists = delta.GetValueOrDefault("exists");
-        var scriptSets = exists > 0 ? Math.Min(delta.GetValueOrDefault("set"), delta.GetValueOrDefault("hset")) : 0;
-        var inner = exists + delta.GetValueOrDefault("hget") + delta.GetValueOrDefault("hset") + delta.GetValueOrDefault("pexpire") + scriptSets;
-        // Turns in flight at the window's edges (at most one per customer) add a few SET/HMGET without their turn,
-        // so the figure is compared at two decimals.
-        roundTrips = (delta.Values.Sum() - inner) / (double)perTurn;
+        // Turns in flight at the window's edges (at most one per customer) add a few commands without their turn, so the
+        // figure is compared at two decimals.
+        roundTrips = RedisRoundTrips(delta) / (double)perTurn;
         processed = (after.RedisTotalCommands - before.RedisTotalCommands) / (double)perTurn;
         redisByCommand = delta.Where(p => p.Value > 0).ToDictionary(p => p.Key, p => Math.Round(p.Value / (double)perTurn, 3), StringComparer.Ordinal);
         if (after.RedisCpu is { } a && before.RedisCpu is { } b)
@@ -253,6 +246,24 @@ static LoadResults Build(LoadOptions options, List<Customer> customers, Snapshot
         LateRepliesAtStub = stub.Unrouted,
         Targets = targets,
     };
+}
+
+/// <summary>
+/// The commands the service sent, from a delta of <c>INFO commandstats</c>. Redis counts the commands a Lua script runs
+/// (redis.call) under their own names besides the EVALSHA/EVAL that ran them, and those are not round trips: the turn
+/// inbox's add (HEXISTS, HINCRBY, HSET, PEXPIRE), the session load (HGET, EXISTS) and save (EXISTS, HGET, HSET,
+/// PEXPIRE, SET, and the inbox removal HDEL, HLEN; an empty inbox goes with HDEL, not the DEL the service sends itself).
+/// The service never sends any of these itself but SET: the save script admits the message with it (once per saving
+/// HSET, which is every script HSET but the inbox add's, one per HINCRBY; only in a script that checks EXISTS first),
+/// while the deduplicator's SET NX (a stale press, or a service without dedupe-on-save) is a round trip.
+/// </summary>
+static double RedisRoundTrips(IReadOnlyDictionary<string, long> delta)
+{
+    string[] scriptOnly = ["exists", "hexists", "hget", "hset", "hincrby", "hdel", "hlen", "pexpire"];
+    var inner = scriptOnly.Sum(command => delta.GetValueOrDefault(command));
+    var savingHsets = delta.GetValueOrDefault("hset") - delta.GetValueOrDefault("hincrby");
+    var scriptSets = delta.GetValueOrDefault("exists") > 0 ? Math.Clamp(savingHsets, 0, delta.GetValueOrDefault("set")) : 0;
+    return delta.Values.Sum() - inner - scriptSets;
 }
 
 static ErrorCounts Errors(IEnumerable<CustomerStats> stats)

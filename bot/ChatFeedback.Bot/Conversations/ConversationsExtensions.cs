@@ -24,6 +24,10 @@ public static class ConversationsExtensions
         builder.Services.AddSingleton<TurnQueue>();
         builder.Services.AddSingleton<IInboundSink>(sp => sp.GetRequiredService<TurnQueue>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TurnQueue>());
+
+        // After the turn queue (its workers drain what it queues) and, like every service added here, before the web
+        // host, which WebApplication starts last: recovered messages are queued ahead of new ones.
+        builder.Services.AddHostedService<TurnInboxRecovery>();
         return builder;
     }
 }

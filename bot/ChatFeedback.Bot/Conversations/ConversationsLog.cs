@@ -14,8 +14,20 @@ internal static partial class ConversationsLog
     [LoggerMessage(LogLevel.Warning, "Shutdown timed out before the turn queue was drained")]
     public static partial void DrainTimedOut(this ILogger logger);
 
-    [LoggerMessage(LogLevel.Warning, "Abandoned message {MessageId} in {ConversationKey}: the host stopped before it was processed")]
-    public static partial void Abandoned(this ILogger logger, string messageId, string conversationKey);
+    [LoggerMessage(LogLevel.Warning, "Abandoned message {MessageId} in {ConversationKey}: the host stopped before it was processed (kept for the next start: {Kept})")]
+    public static partial void Abandoned(this ILogger logger, string messageId, string conversationKey, bool kept);
+
+    [LoggerMessage(LogLevel.Error, "Refused message {MessageId} in {ConversationKey}: the turn inbox could not keep it")]
+    public static partial void InboxUnavailable(this ILogger logger, Exception exception, string messageId, string conversationKey);
+
+    [LoggerMessage(LogLevel.Warning, "Could not remove message {MessageId} in {ConversationKey} from the turn inbox; the next start runs it again")]
+    public static partial void InboxRemoveFailed(this ILogger logger, Exception exception, string messageId, string conversationKey);
+
+    [LoggerMessage(LogLevel.Warning, "Queued {Count} messages from the turn inbox that an earlier run accepted but did not finish")]
+    public static partial void Recovered(this ILogger logger, int count);
+
+    [LoggerMessage(LogLevel.Error, "Recovering the turn inbox failed after {Count} messages; the rest run at the next start")]
+    public static partial void RecoveryFailed(this ILogger logger, Exception exception, int count);
 
     [LoggerMessage(LogLevel.Error, "Processing message {MessageId} in {ConversationKey} failed")]
     public static partial void ProcessingFailed(this ILogger logger, Exception exception, string messageId, string conversationKey);

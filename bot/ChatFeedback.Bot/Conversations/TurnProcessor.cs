@@ -33,17 +33,23 @@ public sealed class TurnProcessor(
     // Channels whose presses are answered (by the outbound queue, in order with the replies).
     private readonly HashSet<string> _answersPresses = responders.Select(r => r.ChannelId).ToHashSet(StringComparer.Ordinal);
 
-    public async Task ProcessAsync(InboundMessage message, CancellationToken cancellationToken)
+    /// <summary>Runs the turn of <paramref name="message"/>.</summary>
+    /// <returns>
+    /// True when the turn ended with a save on its behalf that the store saved or refused as a duplicate: the store took
+    /// the message out of the turn inbox with it (<see cref="ISessionStore"/>). False for every other end (nothing
+    /// saved, a stale press, a duplicate found at load, given up): the caller removes it.
+    /// </returns>
+    public async Task<bool> ProcessAsync(InboundMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         switch (message.Kind)
         {
             case InboundKind.ChannelLeft:
                 await status.MarkOptedOutAsync(message.Conversation, "the customer blocked or removed the bot", cancellationToken);
-                return;
+                return false;
             case InboundKind.ConversationMoved when message.MovedTo is { } movedTo:
                 await status.MoveAsync(message.Conversation, movedTo, cancellationToken);
-                return;
+                return false;
         }
 
         var link = message.StartToken is { } token ? await links.RedeemAsync(token, cancellationToken) : null;
@@ -66,7 +72,7 @@ public sealed class TurnProcessor(
             {
                 // A redelivery of a message whose turn was saved: drop it before it is recorded against a later step.
                 logger.DuplicateDropped(message.MessageId, key);
-                return;
+                return false;
             }
 
             // The customer's record decides consent (it spans their conversations); the session follows it.
@@ -75,7 +81,7 @@ public sealed class TurnProcessor(
             {
                 // Checked here too, atomically with the turn: the customer may have said stop after it was scheduled.
                 logger.ScheduledToOptedOut(message.MessageId, key);
-                return;
+                return false;
             }
 
             var state = stored?.State ?? engine.NewState(link?.Locale ?? message.Locale);
@@ -83,7 +89,7 @@ public sealed class TurnProcessor(
             if (input is null)
             {
                 logger.IgnoredEmpty(message.MessageId, key, message.Kind);
-                return;
+                return false;
             }
 
             var now = timeProvider.GetUtcNow();
@@ -101,11 +107,11 @@ public sealed class TurnProcessor(
                 if (sessions.DeduplicatesOnSave && !await deduplicator.TryBeginAsync(key, message.MessageId))
                 {
                     logger.DuplicateDropped(message.MessageId, key);
-                    return;
+                    return false;
                 }
 
                 await ReplyAsync(message, turn, cancellationToken);
-                return;
+                return false;
             }
 
             var session = EffectDispatcher.ApplyToSession(
@@ -128,7 +134,7 @@ public sealed class TurnProcessor(
             {
                 // Another instance handled the same delivery between our load and save; its turn stands.
                 logger.DuplicateDropped(message.MessageId, key);
-                return;
+                return true;
             }
 
             if (saved == SaveOutcome.Conflict)
@@ -145,10 +151,11 @@ public sealed class TurnProcessor(
             }
 
             await ReplyAsync(message, turn, cancellationToken);
-            return;
+            return true;
         }
 
         logger.GaveUp(message.MessageId, key, MaxSaveAttempts);
+        return false;
     }
 
     /// <summary>
@@ -173,7 +180,8 @@ public sealed class TurnProcessor(
 
 /// <summary>
 /// The turn's records could not be committed, so its session was not saved and nothing was sent: the turn did not
-/// happen, and the queue lets a redelivery of the message through.
+/// happen. The queue lets a redelivery of the message through and takes it out of the turn inbox (it is not replayed
+/// at the next start: by then it would answer whatever question is open).
 /// </summary>
 public sealed class TurnNotRecordedException(string messageId, string conversationKey, Exception inner)
     : Exception($"Message {messageId} in {conversationKey} was not processed: its records could not be committed.", inner)

@@ -12,22 +12,27 @@ namespace ChatFeedback.Bot.Conversations;
 /// conversation to one of <see cref="TurnsOptions.Workers"/> bounded queues, each drained by one worker: turns are
 /// strictly ordered per conversation and concurrent across conversations. A full queue makes the caller wait
 /// (back-pressure). On shutdown, enqueuing is refused and what is queued is processed before the host stops.
+/// Every message is put in the <see cref="ITurnInbox"/> before it is queued and leaves it when its turn ends (with the
+/// session save, or removed here), so with Redis a message the channel was told is queued survives a crash or a drain
+/// cut short: <see cref="TurnInboxRecovery"/> queues it again at the next start.
 /// </summary>
 [SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix", Justification = "It is a queue: adapters enqueue turns, workers dequeue them.")]
 public sealed class TurnQueue : BackgroundService, IInboundSink
 {
     private readonly Channel<InboundMessage>[] _partitions;
     private readonly IMessageDeduplicator? _deduplicator;
+    private readonly ITurnInbox _inbox;
     private readonly TurnProcessor _processor;
     private readonly ILogger<TurnQueue> _logger;
 
-    public TurnQueue(IOptions<TurnsOptions> options, IMessageDeduplicator deduplicator, ISessionStore sessions, TurnProcessor processor, ILogger<TurnQueue> logger)
+    public TurnQueue(IOptions<TurnsOptions> options, IMessageDeduplicator deduplicator, ISessionStore sessions, ITurnInbox inbox, TurnProcessor processor, ILogger<TurnQueue> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(sessions);
 
         // A store that admits messages when it saves (Redis) drops redeliveries there, at no extra round trip.
         _deduplicator = sessions.DeduplicatesOnSave ? null : deduplicator;
+        _inbox = inbox;
         _processor = processor;
         _logger = logger;
         _partitions = new Channel<InboundMessage>[options.Value.Workers];
@@ -56,25 +61,56 @@ public sealed class TurnQueue : BackgroundService, IInboundSink
         }
 
         var queued = false;
+        var added = false;
         try
         {
-            await _partitions[PartitionOf(message.Conversation.Key)].Writer.WriteAsync(message, cancellationToken);
+            // Kept first, so the channel hears "queued" only once the message outlives this process (with Redis).
+            try
+            {
+                added = await _inbox.AddAsync(message);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                _logger.InboxUnavailable(ex, message.MessageId, conversationKey);
+                return EnqueueResult.Rejected;
+            }
+
+            await _partitions[PartitionOf(conversationKey)].Writer.WriteAsync(message, cancellationToken);
             queued = true;
             return EnqueueResult.Queued;
         }
         catch (ChannelClosedException)
         {
-            _logger.RefusedWhileStopping(message.MessageId, message.Conversation.Key);
+            _logger.RefusedWhileStopping(message.MessageId, conversationKey);
             return EnqueueResult.Rejected;
         }
         finally
         {
-            if (!queued && _deduplicator is not null)
+            if (!queued)
             {
-                // Not queued (shutdown or the caller gave up): let the channel's redelivery through.
-                await _deduplicator.ForgetAsync(conversationKey, message.MessageId);
+                // Not queued (Redis down, shutdown or the caller gave up): let the channel's redelivery through. An entry
+                // this call did not add belongs to an earlier delivery still waiting, and stays.
+                if (_deduplicator is not null)
+                {
+                    await _deduplicator.ForgetAsync(conversationKey, message.MessageId);
+                }
+
+                if (added)
+                {
+                    await RemoveFromInboxAsync(message);
+                }
             }
         }
+    }
+
+    /// <summary>
+    /// Queues a message recovered from the <see cref="ITurnInbox"/> at start-up: it is in the inbox already and was
+    /// admitted by no save yet, so neither is done again. Waits while the queue is full, as adapters do.
+    /// </summary>
+    internal ValueTask RequeueAsync(InboundMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return _partitions[PartitionOf(message.Conversation.Key)].Writer.WriteAsync(message, cancellationToken);
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
@@ -111,17 +147,27 @@ public sealed class TurnQueue : BackgroundService, IInboundSink
         {
             if (stoppingToken.IsCancellationRequested)
             {
-                _logger.Abandoned(message.MessageId, message.Conversation.Key);
+                // Left in the inbox: with Redis it runs at the next start.
+                _logger.Abandoned(message.MessageId, message.Conversation.Key, _inbox.IsDurable);
                 continue;
             }
 
+            var settled = false;
             try
             {
-                await _processor.ProcessAsync(message, stoppingToken);
+                settled = await _processor.ProcessAsync(message, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                // Cut short by the end of the drain: left in the inbox like the messages not started (if this turn did
+                // save, the next start drops it as a duplicate).
+                _logger.Abandoned(message.MessageId, message.Conversation.Key, _inbox.IsDurable);
+                continue;
             }
             catch (TurnNotRecordedException ex)
             {
-                // Nothing of the turn was kept: forget the message id, so the channel's redelivery is not dropped.
+                // Nothing of the turn was kept: forget the message id, so the channel's redelivery is not dropped. Its
+                // inbox entry goes too (below): replayed at the next start, it would answer whatever question is open then.
                 _logger.ProcessingFailed(ex, message.MessageId, message.Conversation.Key);
                 if (_deduplicator is not null)
                 {
@@ -137,6 +183,25 @@ public sealed class TurnQueue : BackgroundService, IInboundSink
                 // A turn that handed no answer over (failed, duplicate, ignored) releases a webhook still waiting for one.
                 message.Interaction?.Inline?.StopWaiting();
             }
+
+            if (!settled)
+            {
+                // The turn ended without a save that took the message out of the inbox.
+                await RemoveFromInboxAsync(message);
+            }
+        }
+    }
+
+    private async ValueTask RemoveFromInboxAsync(InboundMessage message)
+    {
+        try
+        {
+            await _inbox.RemoveAsync(message.Conversation.Key, message.MessageId);
+        }
+        catch (Exception ex)
+        {
+            // Left behind, it runs again at the next start, where the dedupe or the dialog's stale check drops it.
+            _logger.InboxRemoveFailed(ex, message.MessageId, message.Conversation.Key);
         }
     }
 }

@@ -46,7 +46,8 @@ public interface ISessionStore
     /// Saves like <see cref="TrySaveAsync(string, StoredSession, long, CancellationToken)"/> on behalf of
     /// <paramref name="causedBy"/>. A store that <see cref="DeduplicatesOnSave"/> refuses the save, changing nothing, when
     /// that message id was admitted before within <see cref="SessionsOptions.DedupeWindow"/>, and otherwise remembers it
-    /// with the save; any other store leaves dedupe to the turn queue.
+    /// with the save; any other store leaves dedupe to the turn queue. The Redis store also removes the message from the
+    /// turn inbox (<see cref="ITurnInbox"/>) in the same step when it saves or refuses it; the in-process inbox keeps nothing.
     /// </summary>
     async Task<SaveOutcome> TrySaveAsync(string conversationKey, StoredSession session, long expectedVersion, MessageIdentity causedBy, CancellationToken cancellationToken) =>
         await TrySaveAsync(conversationKey, session, expectedVersion, cancellationToken) ? SaveOutcome.Saved : SaveOutcome.Conflict;

@@ -50,7 +50,7 @@ internal sealed class RedisConnection(
         var endpoints = string.Join(", ", connection.GetEndPoints().Select(endpoint => endpoint.ToString()));
         if (connection.IsConnected)
         {
-            logger.LogInformation("Sessions, dedupe, survey links and web chat transcripts are in Redis at {Endpoints} under {KeyPrefix}", endpoints, options.Value.KeyPrefix);
+            logger.LogInformation("Sessions, dedupe, the turn inbox, survey links and web chat transcripts are in Redis at {Endpoints} under {KeyPrefix}", endpoints, options.Value.KeyPrefix);
         }
         else
         {

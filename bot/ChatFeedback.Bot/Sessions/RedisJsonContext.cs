@@ -11,4 +11,5 @@ internal sealed record SessionMetadata(ConversationAddress Address, bool OptedOu
 [JsonSerializable(typeof(SessionMetadata))]
 [JsonSerializable(typeof(SurveyLink))]
 [JsonSerializable(typeof(StoredTranscriptEntry))]
+[JsonSerializable(typeof(InboxEntry))]
 internal sealed partial class RedisJsonContext : JsonSerializerContext;

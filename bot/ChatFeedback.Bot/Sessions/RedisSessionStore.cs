@@ -10,8 +10,9 @@ namespace ChatFeedback.Bot.Sessions;
 /// fields <c>v</c> (version), <c>s</c> (<see cref="DialogStateSerializer"/> JSON) and <c>m</c> (address, opt-out,
 /// updated-at as JSON). The key expires <see cref="SessionsOptions.IdleTimeout"/> after the last save.
 /// Load is one HMGET; save is one EVALSHA (EVAL the first time on a connection) that compares the version and writes
-/// atomically, and for a turn also admits the message that caused it (dedupe), so a turn costs two round trips.
-/// The scripts touch the session and the dedupe key together, which share the conversation's hash tag
+/// atomically, and for a turn also admits the message that caused it (dedupe) and takes it out of the turn inbox
+/// (<see cref="RedisTurnInbox"/>), so a turn costs two round trips here (three with the inbox's add).
+/// The scripts touch the session, the dedupe key and the inbox together, which share the conversation's hash tag
 /// (<see cref="RedisKeys"/>): on a Redis Cluster both are in one slot.
 /// </summary>
 public sealed class RedisSessionStore(IConnectionMultiplexer connection, RedisKeys keys, IOptions<SessionsOptions> options) : ISessionStore
@@ -35,11 +36,16 @@ public sealed class RedisSessionStore(IConnectionMultiplexer connection, RedisKe
     private static readonly LuaScript SaveScript = LuaScript.Prepare(CompareAndSet + "return 1");
 
     // The same, admitting the message that caused the save (RedisMessageDeduplicator's key) in the same atomic step:
-    // a redelivered message is refused here, so the turn needs no separate dedupe round trip.
+    // a redelivered message is refused here, so the turn needs no separate dedupe round trip. Saved or refused, the
+    // message's turn has ended: its turn inbox entry (RedisTurnInbox) goes too, at no round trip of its own.
     private static readonly LuaScript SaveOnceScript = LuaScript.Prepare(
-        "if redis.call('EXISTS', @Dedupe) == 1 then return 2 end\n"
+        "if redis.call('EXISTS', @Dedupe) == 1 then\n"
+        + RedisTurnInbox.RemoveEntryLua
+        + "return 2\nend\n"
         + CompareAndSet
-        + "redis.call('SET', @Dedupe, 1, 'PX', @DedupeMilliseconds)\nreturn 1");
+        + "redis.call('SET', @Dedupe, 1, 'PX', @DedupeMilliseconds)\n"
+        + RedisTurnInbox.RemoveEntryLua
+        + "return 1");
 
     // The session and whether its turn's message was admitted before, in one round trip (HGETs, not HMGET, so the
     // load tool's count of round trips can tell the script's inner commands from the service's own).
@@ -122,6 +128,8 @@ public sealed class RedisSessionStore(IConnectionMultiplexer connection, RedisKe
         var parameters = new SaveOnceParameters(
             keys.Session(conversationKey),
             keys.Dedupe(conversationKey, causedBy.MessageId),
+            keys.Inbox(conversationKey),
+            RedisTurnInbox.EntryField(causedBy.MessageId),
             expectedVersion,
             expectedVersion + 1,
             DialogStateSerializer.Serialize(session.State),
@@ -147,7 +155,7 @@ public sealed class RedisSessionStore(IConnectionMultiplexer connection, RedisKe
         JsonSerializer.SerializeToUtf8Bytes(new SessionMetadata(session.Address, session.OptedOut, session.UpdatedAt), RedisJsonContext.Default.SessionMetadata);
 
     // LuaScript binds @Key, @Expected… to these properties by name (RedisKey → KEYS[], the rest → ARGV[]).
-    private sealed record SaveOnceParameters(RedisKey Key, RedisKey Dedupe, long Expected, long Version, byte[] State, byte[] Metadata, long TtlMilliseconds, long DedupeMilliseconds);
+    private sealed record SaveOnceParameters(RedisKey Key, RedisKey Dedupe, RedisKey Inbox, RedisValue InboxField, long Expected, long Version, byte[] State, byte[] Metadata, long TtlMilliseconds, long DedupeMilliseconds);
 
     private sealed record LoadOnceParameters(RedisKey Key, RedisKey Dedupe);
 

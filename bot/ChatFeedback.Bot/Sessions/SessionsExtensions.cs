@@ -9,7 +9,7 @@ namespace ChatFeedback.Bot.Sessions;
 public static class SessionsExtensions
 {
     /// <summary>
-    /// Sessions, dedupe, survey links and web chat transcripts: in Redis (one shared multiplexer, plus a <c>redis</c> health check) when
+    /// Sessions, dedupe, the turn inbox, survey links and web chat transcripts: in Redis (one shared multiplexer, plus a <c>redis</c> health check) when
     /// <c>Redis:ConnectionString</c> is set, otherwise in this process (the embedded default).
     /// </summary>
     /// <remarks>
@@ -30,6 +30,7 @@ public static class SessionsExtensions
         services.AddHostedService<RedisConnection>();
         services.AddSingleton(RedisOrInProcess<ISessionStore, RedisSessionStore, InMemorySessionStore>);
         services.AddSingleton(RedisOrInProcess<IMessageDeduplicator, RedisMessageDeduplicator, InMemoryMessageDeduplicator>);
+        services.AddSingleton(RedisOrInProcess<ITurnInbox, RedisTurnInbox, InProcessTurnInbox>);
         services.AddSingleton(RedisOrInProcess<ISurveyLinkStore, RedisSurveyLinkStore, InMemorySurveyLinkStore>);
         services.AddSingleton(RedisOrInProcess<IWebChatTranscriptStore, RedisWebChatTranscriptStore, InMemoryWebChatTranscriptStore>);
 

@@ -75,6 +75,18 @@ public sealed class TurnQueueTests
     }
 
     [Fact]
+    public async Task InboxRecoveryStartsAfterTheTurnQueueAndBeforeTheWebServer()
+    {
+        await using var factory = new BotFactory();
+
+        // The host starts its services in this order, one after the other, and the web server (which takes requests) last.
+        var started = factory.Services.GetServices<IHostedService>().Select(s => s.GetType().Name).ToList();
+
+        Assert.InRange(started.IndexOf(nameof(TurnQueue)), 0, started.IndexOf(nameof(TurnInboxRecovery)) - 1);
+        Assert.InRange(started.IndexOf(nameof(TurnInboxRecovery)), 0, started.IndexOf("GenericWebHostService") - 1);
+    }
+
+    [Fact]
     public async Task RedeliveredMessageIsReportedDuplicateAndProcessedOnce()
     {
         await using var factory = new BotFactory();

@@ -252,7 +252,9 @@ public class RedisServerFixture : IAsyncLifetime
         if (clusterFolder is not null)
         {
             // A node of its own: its cluster state file goes to a private folder, one per port (a retry starts afresh).
-            foreach (var argument in new[] { "--cluster-enabled", "yes", "--cluster-config-file", $"nodes-{port.ToString(CultureInfo.InvariantCulture)}.conf", "--dir", clusterFolder })
+            // It announces its loopback address, as a node of a real cluster does its own: a lone node otherwise lists
+            // itself without an address in CLUSTER NODES, and the client adds that unreachable ":port" as another server.
+            foreach (var argument in new[] { "--cluster-enabled", "yes", "--cluster-config-file", $"nodes-{port.ToString(CultureInfo.InvariantCulture)}.conf", "--dir", clusterFolder, "--cluster-announce-ip", "127.0.0.1" })
             {
                 startInfo.ArgumentList.Add(argument);
             }

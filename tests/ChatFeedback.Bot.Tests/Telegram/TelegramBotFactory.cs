@@ -24,11 +24,14 @@ internal sealed class TelegramBotFactory : WebApplicationFactory<Program>
     public const string WebhookUrl = "https://bot.example.test/api/telegram";
 
     private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
     private readonly TempDirectory _data = new();
 
-    public TelegramBotFactory(BotApiStub api, IReadOnlyDictionary<string, string?>? overrides = null, FakeTimeProvider? time = null)
+    /// <param name="services">Test-only changes to the host's services (applied last), e.g. a store that holds turns.</param>
+    public TelegramBotFactory(BotApiStub api, IReadOnlyDictionary<string, string?>? overrides = null, FakeTimeProvider? time = null, Action<IServiceCollection>? services = null)
     {
         Time = time ?? new FakeTimeProvider(new DateTimeOffset(2025, 3, 14, 9, 0, 0, TimeSpan.Zero));
+        _services = services;
         _settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
             ["Flows:Path"] = RepoPaths.Flows,
@@ -99,6 +102,7 @@ internal sealed class TelegramBotFactory : WebApplicationFactory<Program>
             services.AddSingleton<ILoggerProvider>(Turns);
             services.Configure<LoggerFilterOptions>(options => options.AddFilter<TurnRecorder>(TurnRecorder.Category, LogLevel.Debug)
                 .AddFilter<TurnRecorder>(TurnRecorder.StatusCategory, LogLevel.Information));
+            _services?.Invoke(services);
         });
     }
 }
@@ -115,6 +119,7 @@ internal sealed class TurnRecorder : ILoggerProvider, ILogger
 
     private readonly ConcurrentQueue<string> _done = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _failed = new();
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _ended = new();
     private readonly Lock _movesGate = new();
     private readonly Dictionary<string, int> _moves = new(StringComparer.Ordinal);
     private readonly List<(string ConversationKey, int Times, TaskCompletionSource Signal)> _moveWaiters = [];
@@ -124,6 +129,10 @@ internal sealed class TurnRecorder : ILoggerProvider, ILogger
     /// <summary>Completes when the queue reports the turn of <paramref name="messageId"/> failed.</summary>
     public Task FailedAsync(string messageId) =>
         Failure(messageId).Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+    /// <summary>Completes when the processor ends the turn of <paramref name="messageId"/>: done, or dropped as a duplicate.</summary>
+    public Task EndedAsync(string messageId) =>
+        Ended(messageId).Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
 
     /// <summary>Completes once the service has handled <paramref name="times"/> moves of <paramref name="conversationKey"/> to a new id.</summary>
     public Task MovedAsync(string conversationKey, int times = 1)
@@ -154,6 +163,12 @@ internal sealed class TurnRecorder : ILoggerProvider, ILogger
             && values.FirstOrDefault(v => v.Key == "MessageId").Value is string messageId)
         {
             _done.Enqueue(messageId);
+            Ended(messageId).TrySetResult();
+        }
+        else if (eventId.Name == "DuplicateDropped" && state is IReadOnlyList<KeyValuePair<string, object?>> dropped
+            && dropped.FirstOrDefault(v => v.Key == "MessageId").Value is string droppedId)
+        {
+            Ended(droppedId).TrySetResult();
         }
         else if (logLevel == LogLevel.Information && state is IReadOnlyList<KeyValuePair<string, object?>> move
             && move.Any(v => v.Key == "NewConversationKey") && move.FirstOrDefault(v => v.Key == "ConversationKey").Value is string movedKey)
@@ -180,6 +195,9 @@ internal sealed class TurnRecorder : ILoggerProvider, ILogger
             }
         }
     }
+
+    private TaskCompletionSource Ended(string messageId) =>
+        _ended.GetOrAdd(messageId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 
     private TaskCompletionSource Failure(string messageId) =>
         _failed.GetOrAdd(messageId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));

@@ -1,6 +1,17 @@
+using System.Globalization;
+using System.Text.Json;
+using ChatFeedback.Adapters;
+using ChatFeedback.Adapters.Telegram;
 using ChatFeedback.Bot.Sessions;
 using ChatFeedback.Bot.Tests.Support;
 using ChatFeedback.Dialogs;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using Telegram.Bot;
+using Telegram.Bot.Types;
 using static ChatFeedback.Bot.Tests.Telegram.TelegramExpect;
 
 namespace ChatFeedback.Bot.Tests.Telegram;
@@ -82,6 +93,103 @@ public sealed class TelegramRedisTests(RedisServerFixture redis)
         Assert.Equal("5", session?.State.AnswerTo("product_quality"));
         Assert.Equal("4", session?.State.AnswerTo("service_experience"));
     }
+
+    [Fact]
+    public async Task AnUpdateAcknowledgedButNotProcessedWhenTheInstanceStoppedIsProcessedOnceByTheNextInstance()
+    {
+        using var api = new BotApiStub();
+        var settings = RedisSettings();
+        var customer = new TelegramCustomer(null, api, 7003, "en");
+        var gate = new TurnGate();
+        string id;
+
+        // The turn hangs (never opened) and the drain gives up at once: as good as a crash once the 200 is out.
+        await using (var stopped = new TelegramBotFactory(api, settings, services: services =>
+        {
+            HoldTurns(services, gate);
+            services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromMilliseconds(200));
+        }))
+        {
+            using var webhook = stopped.CreateClient();
+            customer.Webhook = webhook;
+            id = (await customer.SayAsync("/start")).ToString(CultureInfo.InvariantCulture); // acknowledged with 200
+            await gate.HeldAsync(1);
+            Assert.Equal([id], await stopped.Get<ITurnInbox>().PendingAsync(Ct).Select(m => m.MessageId).ToListAsync(Ct));
+        }
+
+        Assert.Empty(api.Delivered(customer.ChatId));
+        Assert.True(await redis.Connection.GetDatabase().KeyExistsAsync(Inbox(settings, customer.ConversationKey)));
+
+        await using var next = new TelegramBotFactory(api, settings);
+        using var nextWebhook = next.CreateClient(); // starts the host, which queues what the inbox holds
+        var t = new FlowTexts(next.Get<FlowCatalog>(), "en");
+        await customer.RepliesAsync(2);
+        await next.Turns.EndedAsync(id);
+
+        Assert.Equal([id], next.Turns.Done);
+        Assert.Single(api.Delivered(customer.ChatId), m => m.Text == Html(t.Step("menu", "greeting")));
+        Assert.Equal(2, api.Delivered(customer.ChatId).Count);
+        Assert.False(await redis.Connection.GetDatabase().KeyExistsAsync(Inbox(settings, customer.ConversationKey)));
+    }
+
+    [Fact]
+    public async Task TwoInstancesRecoveringTheSameMessageProcessItOnce()
+    {
+        using var api = new BotApiStub();
+        var settings = RedisSettings();
+        var customer = new TelegramCustomer(null, api, 7004, "en");
+        var updateId = TelegramCustomer.NextUpdateId();
+        var id = updateId.ToString(CultureInfo.InvariantCulture);
+        var update = JsonSerializer.Deserialize<Update>(customer.Message(updateId, "/start").ToJsonString(), JsonBotAPI.Options)!;
+        var keys = new RedisKeys(settings["Redis:KeyPrefix"]!);
+        var inbox = new RedisTurnInbox(redis.Connection, keys, Options.Create(new SessionsOptions()), NullLogger<RedisTurnInbox>.Instance);
+        Assert.True(await inbox.AddAsync(TelegramUpdateMapper.Map(update, DateTimeOffset.UtcNow)!)); // left by an instance that crashed
+
+        // Both start while the entry is there (each holds the recovered turn at the gate), then both run it.
+        var gate = new TurnGate();
+        await using var a = new TelegramBotFactory(api, settings, services: services => HoldTurns(services, gate));
+        await using var b = new TelegramBotFactory(api, settings, services: services => HoldTurns(services, gate));
+        _ = a.Services;
+        _ = b.Services;
+        await gate.HeldAsync(2);
+        gate.Open();
+        await Task.WhenAll(a.Turns.EndedAsync(id), b.Turns.EndedAsync(id));
+        await customer.RepliesAsync(2);
+
+        var t = new FlowTexts(a.Get<FlowCatalog>(), "en");
+        Assert.Equal(1, a.Turns.Done.Count(d => d == id) + b.Turns.Done.Count(d => d == id));
+        Assert.Single(api.Delivered(customer.ChatId), m => m.Text == Html(t.Step("menu", "greeting")));
+        Assert.Equal(2, api.Delivered(customer.ChatId).Count);
+        Assert.False(await redis.Connection.GetDatabase().KeyExistsAsync(keys.Inbox(customer.ConversationKey)));
+    }
+
+    [Fact]
+    public async Task ATelegramTurnCostsThreeRedisRoundTrips()
+    {
+        using var api = new BotApiStub();
+        await using var host = new TelegramBotFactory(api, RedisSettings());
+        using var webhook = host.CreateClient();
+        var customer = new TelegramCustomer(webhook, api, 7005, "en");
+        await customer.SayAsync("/start"); // the scripts are known on the host's connection from now on
+        await customer.RepliesAsync(2);
+        var connection = host.Get<IConnectionMultiplexer>();
+        var before = OperationsSent(connection);
+
+        var id = (await customer.SayAsync("help")).ToString(CultureInfo.InvariantCulture);
+        await host.Turns.EndedAsync(id);
+
+        // Inbox add, load (with the dedupe check), save (admitting the message and clearing its inbox entry).
+        Assert.Equal(3, OperationsSent(connection) - before);
+    }
+
+    private static long OperationsSent(IConnectionMultiplexer connection) =>
+        connection.GetServers().Sum(server => server.GetCounters().Interactive.OperationCount);
+
+    private static void HoldTurns(IServiceCollection services, TurnGate gate) =>
+        services.AddSingleton<ISessionStore>(provider => new GatedSessionStore(ActivatorUtilities.CreateInstance<RedisSessionStore>(provider), gate));
+
+    private static RedisKey Inbox(Dictionary<string, string?> settings, string conversationKey) =>
+        new RedisKeys(settings["Redis:KeyPrefix"]!).Inbox(conversationKey);
 
     private Dictionary<string, string?> RedisSettings() => new()
     {
