@@ -1,4 +1,6 @@
+using System.Data.Common;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace ChatFeedback.Bot.Records;
 
@@ -26,10 +28,42 @@ public sealed class StorageOptions
     /// <summary>Bound from <c>ConnectionStrings:ChatFeedback</c>; for SQLite, empty means <c>{DataPath}/chatfeedback.db</c>.</summary>
     public string? ConnectionString { get; set; }
 
-    /// <summary>The connection string actually used.</summary>
-    public string ResolvedConnectionString => Provider == StorageProvider.Sqlite && string.IsNullOrWhiteSpace(ConnectionString)
-        ? $"Data Source={Path.Combine(Path.GetFullPath(DataPath), "chatfeedback.db")}"
-        : ConnectionString ?? "";
+    /// <summary>Statements Npgsql prepares on the server by itself when the connection string does not say.</summary>
+    public const int DefaultMaxAutoPrepare = 64;
+
+    /// <summary>
+    /// The connection string actually used. On PostgreSQL, Npgsql's automatic preparation is on unless the connection
+    /// string sets <c>Max Auto Prepare</c>: every turn runs the same few statements, and the server parsing and planning
+    /// each of them again took about a third of its CPU in the load run (0.75 against 0.48 ms per turn).
+    /// </summary>
+    public string ResolvedConnectionString => Provider switch
+    {
+        StorageProvider.Sqlite when string.IsNullOrWhiteSpace(ConnectionString) => $"Data Source={Path.Combine(Path.GetFullPath(DataPath), "chatfeedback.db")}",
+        StorageProvider.Postgres => WithAutoPrepare(ConnectionString ?? ""),
+        _ => ConnectionString ?? "",
+    };
+
+    private static string WithAutoPrepare(string connectionString)
+    {
+        NpgsqlConnectionStringBuilder builder;
+        try
+        {
+            builder = new NpgsqlConnectionStringBuilder(connectionString);
+        }
+        catch (ArgumentException)
+        {
+            return connectionString; // opening it reports what is wrong, with Npgsql's own message
+        }
+
+        var keys = new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>();
+        if (keys.Any(k => k.Replace(" ", "", StringComparison.Ordinal).Equals("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase)))
+        {
+            return connectionString;
+        }
+
+        builder.MaxAutoPrepare = DefaultMaxAutoPrepare;
+        return builder.ConnectionString;
+    }
 }
 
 internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
