@@ -98,7 +98,7 @@ public sealed class OutboundQueue : BackgroundService
             partition.Writer.TryComplete();
         }
 
-        using (cancellationToken.Register(_abort.Cancel))
+        using (cancellationToken.Register(static queue => ((OutboundQueue)queue!).Abort(), this))
         {
             await base.StopAsync(cancellationToken);
         }
@@ -113,6 +113,22 @@ public sealed class OutboundQueue : BackgroundService
     {
         _abort.Dispose();
         base.Dispose();
+    }
+
+    /// <summary>
+    /// Gives up on what is still queued. A host may dispose its services before it stops them (seen with the test
+    /// server once its shutdown time had run out, which runs this at once): then there is nothing left to abort.
+    /// </summary>
+    private void Abort()
+    {
+        try
+        {
+            _abort.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // disposed already: its senders are gone with it
+        }
     }
 
     private async Task DrainAsync(ChannelReader<OutboundItem> reader, CancellationToken stoppingToken)
