@@ -16,7 +16,6 @@ namespace ChatFeedback.Bot.Conversations;
 public sealed class TurnProcessor(
     DialogEngine engine,
     ISessionStore sessions,
-    IMessageDeduplicator deduplicator,
     ISurveyLinkStore links,
     ICustomerRecords customers,
     ITurnRecords records,
@@ -103,15 +102,16 @@ public sealed class TurnProcessor(
             if (turn.Outcome == TurnOutcome.Stale && turn.Effects.Count == 0 && stored is not null)
             {
                 // A press of an old question changes nothing, so nothing is written (no version bump, no conflicts).
-                // With no save to admit it, a store that dedupes on save needs the deduplicator for the notice.
-                if (sessions.DeduplicatesOnSave && !await deduplicator.TryBeginAsync(key, message.MessageId))
+                // With no save to admit it, a store that dedupes on save admits it for the notice (and, on Redis, takes
+                // it out of the turn inbox in the same step).
+                if (sessions.DeduplicatesOnSave && !await sessions.AdmitAsync(key, identity, cancellationToken))
                 {
                     logger.DuplicateDropped(message.MessageId, key);
-                    return false;
+                    return true;
                 }
 
                 await ReplyAsync(message, turn, cancellationToken);
-                return false;
+                return sessions.DeduplicatesOnSave;
             }
 
             var session = EffectDispatcher.ApplyToSession(

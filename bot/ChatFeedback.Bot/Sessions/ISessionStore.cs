@@ -52,6 +52,14 @@ public interface ISessionStore
     async Task<SaveOutcome> TrySaveAsync(string conversationKey, StoredSession session, long expectedVersion, MessageIdentity causedBy, CancellationToken cancellationToken) =>
         await TrySaveAsync(conversationKey, session, expectedVersion, cancellationToken) ? SaveOutcome.Saved : SaveOutcome.Conflict;
 
+    /// <summary>
+    /// Admits <paramref name="causedBy"/> for a turn that saves nothing (a press of an old question: only a notice goes
+    /// out): false when a store that <see cref="DeduplicatesOnSave"/> has admitted it before. The Redis store takes the
+    /// message out of the turn inbox in the same step, so such a turn stays within three round trips. Any other store
+    /// admitted the message at enqueue and says true.
+    /// </summary>
+    Task<bool> AdmitAsync(string conversationKey, MessageIdentity causedBy, CancellationToken cancellationToken) => Task.FromResult(true);
+
     /// <summary>Forgets the session; nothing happens when there is none.</summary>
     Task DeleteAsync(string conversationKey, CancellationToken cancellationToken);
 }

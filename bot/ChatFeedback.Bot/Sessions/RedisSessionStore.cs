@@ -47,6 +47,13 @@ public sealed class RedisSessionStore(IConnectionMultiplexer connection, RedisKe
         + RedisTurnInbox.RemoveEntryLua
         + "return 1");
 
+    // Admits the message of a turn that saves nothing (RedisMessageDeduplicator's key, as the save does) and, admitted
+    // now or before, takes it out of the turn inbox: its turn ends here either way.
+    private static readonly LuaScript AdmitScript = LuaScript.Prepare(
+        "local admitted = redis.call('SET', @Dedupe, 1, 'NX', 'PX', @DedupeMilliseconds)\n"
+        + RedisTurnInbox.RemoveEntryLua
+        + "if admitted then return 1 end\nreturn 0");
+
     // The session and whether its turn's message was admitted before, in one round trip (HGETs, not HMGET, so the
     // load tool's count of round trips can tell the script's inner commands from the service's own).
     private static readonly LuaScript LoadOnceScript = LuaScript.Prepare("""
@@ -145,6 +152,18 @@ public sealed class RedisSessionStore(IConnectionMultiplexer connection, RedisKe
         };
     }
 
+    public async Task<bool> AdmitAsync(string conversationKey, MessageIdentity causedBy, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(conversationKey);
+        ArgumentException.ThrowIfNullOrEmpty(causedBy.MessageId);
+        var parameters = new AdmitParameters(
+            keys.Dedupe(conversationKey, causedBy.MessageId),
+            keys.Inbox(conversationKey),
+            RedisTurnInbox.EntryField(causedBy.MessageId),
+            _dedupeWindowMilliseconds);
+        return (int)await connection.GetDatabase().ScriptEvaluateAsync(AdmitScript, parameters) == 1;
+    }
+
     public async Task DeleteAsync(string conversationKey, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(conversationKey);
@@ -158,6 +177,8 @@ public sealed class RedisSessionStore(IConnectionMultiplexer connection, RedisKe
     private sealed record SaveOnceParameters(RedisKey Key, RedisKey Dedupe, RedisKey Inbox, RedisValue InboxField, long Expected, long Version, byte[] State, byte[] Metadata, long TtlMilliseconds, long DedupeMilliseconds);
 
     private sealed record LoadOnceParameters(RedisKey Key, RedisKey Dedupe);
+
+    private sealed record AdmitParameters(RedisKey Dedupe, RedisKey Inbox, RedisValue InboxField, long DedupeMilliseconds);
 
     private sealed record SaveParameters(RedisKey Key, long Expected, long Version, byte[] State, byte[] Metadata, long TtlMilliseconds);
 }

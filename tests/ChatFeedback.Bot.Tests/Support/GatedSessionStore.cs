@@ -70,5 +70,8 @@ internal sealed class GatedSessionStore(ISessionStore inner, TurnGate gate) : IS
     public Task<SaveOutcome> TrySaveAsync(string conversationKey, StoredSession session, long expectedVersion, MessageIdentity causedBy, CancellationToken cancellationToken) =>
         inner.TrySaveAsync(conversationKey, session, expectedVersion, causedBy, cancellationToken);
 
+    public Task<bool> AdmitAsync(string conversationKey, MessageIdentity causedBy, CancellationToken cancellationToken) =>
+        inner.AdmitAsync(conversationKey, causedBy, cancellationToken);
+
     public Task DeleteAsync(string conversationKey, CancellationToken cancellationToken) => inner.DeleteAsync(conversationKey, cancellationToken);
 }

@@ -182,6 +182,44 @@ public sealed class TelegramRedisTests(RedisServerFixture redis)
         Assert.Equal(3, OperationsSent(connection) - before);
     }
 
+    [Fact]
+    public async Task APressOfAnOldQuestionCostsThreeRedisRoundTripsAndLeavesNothingInTheInbox()
+    {
+        using var api = new BotApiStub();
+        var settings = RedisSettings();
+        await using var host = new TelegramBotFactory(api, settings);
+        using var webhook = host.CreateClient();
+        var customer = new TelegramCustomer(webhook, api, 7006, "en");
+        await customer.SayAsync("/start");
+        await customer.RepliesAsync(2);
+        var menu = customer.LastQuestion!;
+        await customer.PressAsync("Take the survey");
+        await customer.RepliesAsync(2);
+        await StalePressAsync(customer, menu, api); // the admit script is known on the host's connection from now on
+        var connection = host.Get<IConnectionMultiplexer>();
+        var before = OperationsSent(connection);
+        var admittedBefore = await AdmittedAsync(settings, customer.ConversationKey);
+
+        await StalePressAsync(customer, menu, api);
+
+        // Inbox add, load (with the dedupe check), admit (taking it out of the inbox): no separate removal.
+        Assert.Equal(3, OperationsSent(connection) - before);
+        Assert.False(await redis.Connection.GetDatabase().KeyExistsAsync(Inbox(settings, customer.ConversationKey)));
+        Assert.Equal(admittedBefore + 1, await AdmittedAsync(settings, customer.ConversationKey)); // and it is admitted
+    }
+
+    private static async Task StalePressAsync(TelegramCustomer customer, BotMessage question, BotApiStub api)
+    {
+        var press = await customer.PressAsync(question, "Make a complaint");
+        await api.WaitForAsync(calls => calls.Any(c => c.Method == "answerCallbackQuery" && c.Body.GetProperty("callback_query_id").GetString() == press), "the stale press to be answered");
+    }
+
+    private async Task<int> AdmittedAsync(Dictionary<string, string?> settings, string conversationKey)
+    {
+        var pattern = new RedisKeys(settings["Redis:KeyPrefix"]!).Dedupe(conversationKey, "*").ToString();
+        return await redis.Connection.GetServers()[0].KeysAsync(pattern: pattern).CountAsync(TestContext.Current.CancellationToken);
+    }
+
     private static long OperationsSent(IConnectionMultiplexer connection) =>
         connection.GetServers().Sum(server => server.GetCounters().Interactive.OperationCount);
 
