@@ -220,6 +220,34 @@ public sealed class TelegramRedisTests(RedisServerFixture redis)
         return await redis.Connection.GetServers()[0].KeysAsync(pattern: pattern).CountAsync(TestContext.Current.CancellationToken);
     }
 
+    [Fact]
+    public async Task AnUpdateWhoseInboxCannotBeWrittenIsRefusedWith503SoTelegramDeliversItAgain()
+    {
+        using var api = new BotApiStub();
+        var settings = new Dictionary<string, string?>
+        {
+            // Nothing listens there: the service starts (Redis may come later) but cannot keep the message.
+            ["Redis:ConnectionString"] = $"127.0.0.1:{ClosedLoopbackPort()},connectTimeout=500,connectRetry=0,asyncTimeout=1000",
+            ["Redis:KeyPrefix"] = RedisServerFixture.NewKeys().Prefix,
+        };
+        await using var host = new TelegramBotFactory(api, settings);
+        using var webhook = host.CreateClient();
+        var customer = new TelegramCustomer(webhook, api, 7007, "en");
+
+        using var response = await TelegramCustomer.PostAsync(webhook, customer.Message(42, "/start").ToJsonString(), TelegramBotFactory.Secret);
+
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Empty(host.Turns.Done); // not queued, so no turn runs: the redelivery is the only copy
+        Assert.Empty(api.Delivered(customer.ChatId));
+    }
+
+    private static int ClosedLoopbackPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     private static long OperationsSent(IConnectionMultiplexer connection) =>
         connection.GetServers().Sum(server => server.GetCounters().Interactive.OperationCount);
 
