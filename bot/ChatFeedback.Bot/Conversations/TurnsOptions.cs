@@ -11,7 +11,7 @@ public sealed class TurnsOptions
     /// Conversations are spread over this many workers; one conversation always lands on the same one. A worker is an
     /// async loop, not a thread: most of a turn is waiting on the records and Redis, so turns of more conversations in
     /// flight keep the cores busy and share the records' group commits. 64 against 8 in the load run: about 15 % less
-    /// CPU per turn on SQLite, and 1,625 against 655 turns/s on PostgreSQL (bench/README.md).
+    /// CPU per turn on SQLite, and 1,625 against 778 turns/s on PostgreSQL (bench/README.md).
     /// </summary>
     public int Workers { get; set; } = 64;
 
