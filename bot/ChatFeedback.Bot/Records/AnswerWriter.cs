@@ -153,20 +153,9 @@ internal sealed partial class AnswerWriter(RecordsConnections connections, ILogg
             _audit = new TableInsert(connection, connections.Entity<AuditEntry>());
         }
 
-        public static async Task<Insert> OpenAsync(RecordsConnections connections, CancellationToken cancellationToken)
-        {
-            // Microsoft.Data.Sqlite compiles a statement on its first run and keeps it with the command.
-            var connection = await connections.OpenAsync(cancellationToken);
-            try
-            {
-                return new Insert(connections, connection);
-            }
-            catch
-            {
-                await connection.DisposeAsync();
-                throw;
-            }
-        }
+        // Microsoft.Data.Sqlite compiles a statement on its first run and keeps it with the command.
+        public static Task<Insert> OpenAsync(RecordsConnections connections, CancellationToken cancellationToken) =>
+            connections.OpenForAsync(connection => new Insert(connections, connection), cancellationToken);
 
         public async Task RunAsync(IEnumerable<Pending> batch, CancellationToken cancellationToken)
         {

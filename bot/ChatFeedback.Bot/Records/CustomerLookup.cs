@@ -115,19 +115,8 @@ internal sealed class CustomerLookup(RecordsConnections connections) : IAsyncDis
             _consentAskedAt = Property(customer, nameof(Customer.ConsentAskedAt));
         }
 
-        public static async Task<Statement> OpenAsync(RecordsConnections connections, CancellationToken cancellationToken)
-        {
-            var connection = await connections.OpenAsync(cancellationToken);
-            try
-            {
-                return new Statement(connections, connection);
-            }
-            catch
-            {
-                await connection.DisposeAsync();
-                throw;
-            }
-        }
+        public static Task<Statement> OpenAsync(RecordsConnections connections, CancellationToken cancellationToken) =>
+            connections.OpenForAsync(connection => new Statement(connections, connection), cancellationToken);
 
         public async Task<CustomerSnapshot?> RunAsync(ConversationAddress address, DateTimeOffset now, CancellationToken cancellationToken)
         {

@@ -27,6 +27,25 @@ internal sealed class RecordsConnections(IDbContextFactory<RecordsDbContext> con
     public IEntityType Entity<T>() => _provider.Value.Model.FindEntityType(typeof(T))
         ?? throw new InvalidOperationException($"{typeof(T).Name} is not in the records model.");
 
+    /// <summary>
+    /// Opens a connection and builds <typeparamref name="T"/> on it (statements prepared once, kept for the connection's
+    /// life); the connection is closed again when building fails.
+    /// </summary>
+    public async Task<T> OpenForAsync<T>(Func<DbConnection, T> create, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        var connection = await OpenAsync(cancellationToken);
+        try
+        {
+            return create(connection);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var (_, factory, connectionString, isSqlite) = _provider.Value;
