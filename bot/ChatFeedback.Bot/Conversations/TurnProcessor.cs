@@ -118,10 +118,9 @@ public sealed class TurnProcessor(
                 new StoredSession(turn.State, message.Conversation, stored?.Version ?? 0, optedOut, now),
                 turn.Effects);
 
-            Guid? customerId;
             try
             {
-                customerId = await records.RecordAsync(new TurnRecord(message, state, turn, customer, optedOut, now), cancellationToken);
+                await records.RecordAsync(new TurnRecord(message, state, turn, customer, optedOut, now), cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
@@ -144,7 +143,7 @@ public sealed class TurnProcessor(
             }
 
             logger.TurnDone(message.MessageId, key, turn.Outcome, turn.Replies.Count, turn.Effects.Count);
-            await effects.DispatchAsync(new EffectContext(message.Conversation, message.MessageId, turn.State) { CustomerId = customerId }, turn.Effects, cancellationToken);
+            await effects.DispatchAsync(new EffectContext(message.Conversation, message.MessageId, turn.State), turn.Effects, cancellationToken);
             if (turn.Effects.OfType<EraseData>().Any())
             {
                 await sessions.DeleteAsync(key, cancellationToken);

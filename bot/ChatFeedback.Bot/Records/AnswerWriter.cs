@@ -7,16 +7,18 @@ using Microsoft.EntityFrameworkCore.Metadata;
 namespace ChatFeedback.Bot.Records;
 
 /// <summary>
-/// Commits the rows of the common turn (see <see cref="RecordsEffectHandler"/>: answers, and the cases a turn opens with
-/// their first event and audit entry) with group commit: the turns waiting at the same moment share one transaction,
+/// Commits the rows of the common turn (see <see cref="RecordsEffectHandler"/>: answers, the cases a turn opens with
+/// their first event and audit entry, and the check-in a follow-up asks for with its audit entry and case event) with
+/// group commit: the turns waiting at the same moment share one transaction,
 /// written by whichever of them found no commit under way. SQLite takes one writer at a time, so one transaction per
 /// turn made concurrent turns queue on its lock (the p99) and pay a commit each. Every turn still returns only once
 /// its own rows are committed.
 /// </summary>
 /// <remarks>
 /// A row already there (a redelivered message) is skipped by its unique key: (conversation, message, step) for an
-/// answer, (conversation, source message) for a case, with <c>ON CONFLICT ... DO NOTHING</c> on SQLite and PostgreSQL
-/// alike; a case found there keeps the event and audit entry it was recorded with. When a commit fails, each of its
+/// answer, (conversation, source message) for a case, the id for a check-in, with <c>ON CONFLICT ... DO NOTHING</c> on
+/// SQLite and PostgreSQL alike; a case or check-in found there keeps the event and audit entry it was recorded with, and a
+/// check-in linked to a case the turn found there was recorded with that case. When a commit fails, each of its
 /// turns is written again alone on a fresh connection, so one turn's bad row fails only that turn.
 /// </remarks>
 internal sealed partial class AnswerWriter(RecordsConnections connections, ILogger<AnswerWriter> logger) : IAsyncDisposable
@@ -28,14 +30,13 @@ internal sealed partial class AnswerWriter(RecordsConnections connections, ILogg
     private Insert? _insert;
 
     public Task WriteAsync(IReadOnlyList<SurveyResponse> rows, CancellationToken cancellationToken) =>
-        WriteAsync(rows, [], cancellationToken);
+        WriteAsync(new TurnRows(rows, [], []), cancellationToken);
 
-    /// <summary>Commits the turn's answers and opened cases; returns the cases written now (not found there already).</summary>
-    public async Task<IReadOnlyList<Case>> WriteAsync(IReadOnlyList<SurveyResponse> rows, IReadOnlyList<OpenedCase> cases, CancellationToken cancellationToken)
+    /// <summary>Commits the turn's rows; returns the cases and check-ins written now (not found there already).</summary>
+    public async Task<WrittenRows> WriteAsync(TurnRows rows, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        ArgumentNullException.ThrowIfNull(cases);
-        var pending = new Pending(rows, cases);
+        var pending = new Pending(rows);
         _waiting.Enqueue(pending);
 
         // One commit at a time. Whoever holds it commits everything queued by then, its own rows included, unless the
@@ -60,7 +61,7 @@ internal sealed partial class AnswerWriter(RecordsConnections connections, ILogg
         }
 
         await pending.Done.Task.WaitAsync(cancellationToken);
-        return pending.Written;
+        return new WrittenRows(pending.Written, pending.WrittenCheckIns);
     }
 
     private async Task CommitAsync(List<Pending> batch)
@@ -123,13 +124,16 @@ internal sealed partial class AnswerWriter(RecordsConnections connections, ILogg
     [LoggerMessage(LogLevel.Warning, "Committing the answers of {Turns} turns failed; trying each turn alone on a fresh connection")]
     private partial void CommitFailed(Exception exception, int turns);
 
-    private sealed record Pending(IReadOnlyList<SurveyResponse> Rows, IReadOnlyList<OpenedCase> Cases)
+    private sealed record Pending(TurnRows Rows)
     {
         // Completed by the committing caller: the waiting turns go on on their own threads, not inside its loop.
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         /// <summary>The cases this commit wrote; filled by the committing caller before <see cref="Done"/>.</summary>
         public List<Case> Written { get; } = [];
+
+        /// <summary>The check-ins this commit wrote, likewise.</summary>
+        public List<PlannedCheckIn> WrittenCheckIns { get; } = [];
     }
 
     /// <summary>
@@ -143,6 +147,7 @@ internal sealed partial class AnswerWriter(RecordsConnections connections, ILogg
         private readonly TableInsert _cases;
         private readonly TableInsert _caseEvents;
         private readonly TableInsert _audit;
+        private readonly TableInsert _checkIns;
 
         private Insert(RecordsConnections connections, DbConnection connection)
         {
@@ -151,6 +156,7 @@ internal sealed partial class AnswerWriter(RecordsConnections connections, ILogg
             _cases = new TableInsert(connection, connections.Entity<Case>());
             _caseEvents = new TableInsert(connection, connections.Entity<CaseEvent>());
             _audit = new TableInsert(connection, connections.Entity<AuditEntry>());
+            _checkIns = new TableInsert(connection, connections.Entity<CheckIn>());
         }
 
         // Microsoft.Data.Sqlite compiles a statement on its first run and keeps it with the command.
@@ -162,13 +168,15 @@ internal sealed partial class AnswerWriter(RecordsConnections connections, ILogg
             await using var transaction = await _connection.BeginTransactionAsync(cancellationToken);
             foreach (var pending in batch)
             {
-                pending.Written.Clear(); // a batch that failed is written again turn by turn
-                foreach (var row in pending.Rows)
+                // A batch that failed is written again turn by turn.
+                pending.Written.Clear();
+                pending.WrittenCheckIns.Clear();
+                foreach (var row in pending.Rows.Answers)
                 {
                     await _responses.RunAsync(row, transaction, cancellationToken);
                 }
 
-                foreach (var (@case, audit) in pending.Cases)
+                foreach (var (@case, audit) in pending.Rows.Cases)
                 {
                     if (!await _cases.RunAsync(@case, transaction, cancellationToken))
                     {
@@ -184,13 +192,41 @@ internal sealed partial class AnswerWriter(RecordsConnections connections, ILogg
                     await _audit.RunAsync(audit, transaction, cancellationToken);
                     pending.Written.Add(@case);
                 }
+
+                foreach (var planned in pending.Rows.CheckIns)
+                {
+                    await WriteAsync(pending, planned, transaction, cancellationToken);
+                }
             }
 
             await transaction.CommitAsync(cancellationToken);
         }
 
+        private async Task WriteAsync(Pending pending, PlannedCheckIn planned, DbTransaction transaction, CancellationToken cancellationToken)
+        {
+            var caseId = planned.CheckIn.CaseId;
+            if (caseId is not null && pending.Rows.Cases.Any(c => c.Case.Id == caseId) && !pending.Written.Any(c => c.Id == caseId))
+            {
+                return; // its case was recorded by an earlier delivery of the message, and the check-in with it
+            }
+
+            if (!await _checkIns.RunAsync(planned.CheckIn, transaction, cancellationToken))
+            {
+                return;
+            }
+
+            await _audit.RunAsync(planned.Audit, transaction, cancellationToken);
+            if (planned.CaseEvent is { } caseEvent)
+            {
+                await _caseEvents.RunAsync(caseEvent, transaction, cancellationToken);
+            }
+
+            pending.WrittenCheckIns.Add(planned);
+        }
+
         public async ValueTask DisposeAsync()
         {
+            await _checkIns.DisposeAsync();
             await _responses.DisposeAsync();
             await _cases.DisposeAsync();
             await _caseEvents.DisposeAsync();
@@ -201,8 +237,8 @@ internal sealed partial class AnswerWriter(RecordsConnections connections, ILogg
 
     /// <summary>
     /// One INSERT of every column EF would insert into an entity's table, from the model itself: all but the ids the
-    /// database generates (integer keys; EF makes GUID keys on the client, so they are in the row). A table with a
-    /// unique index skips a row that is there already.
+    /// database generates (integer keys; EF makes GUID keys on the client, so they are in the row). A row already there
+    /// is skipped: by the table's unique index, or, without one, by a key made on the client (a GUID).
     /// </summary>
     private sealed class TableInsert : IAsyncDisposable
     {
@@ -217,7 +253,9 @@ internal sealed partial class AnswerWriter(RecordsConnections connections, ILogg
                 .Where(p => p.ValueGenerated == ValueGenerated.Never || p.ClrType == typeof(Guid))
                 .Select((p, i) => (p, new MappedParameter(_command, "@p" + i.ToString(CultureInfo.InvariantCulture), p)))
                 .ToArray();
-            var unique = entity.GetIndexes().SingleOrDefault(i => i.IsUnique)?.Properties;
+            var key = entity.FindPrimaryKey()?.Properties;
+            var unique = entity.GetIndexes().SingleOrDefault(i => i.IsUnique)?.Properties
+                ?? (key is [{ ClrType: var type }] && type == typeof(Guid) ? key : null);
             _command.CommandText =
                 $"INSERT INTO {Quote(table)} ({string.Join(", ", _columns.Select(c => Quote(c.Property.GetColumnName())))}) " +
                 $"VALUES ({string.Join(", ", _columns.Select(c => c.Parameter.Parameter.ParameterName))})" +
@@ -244,3 +282,9 @@ internal sealed partial class AnswerWriter(RecordsConnections connections, ILogg
 
 /// <summary>A case a turn opens, with the audit entry that records the opening.</summary>
 internal sealed record OpenedCase(Case Case, AuditEntry Audit);
+
+/// <summary>What a turn writes through <see cref="AnswerWriter"/>.</summary>
+internal sealed record TurnRows(IReadOnlyList<SurveyResponse> Answers, IReadOnlyList<OpenedCase> Cases, IReadOnlyList<PlannedCheckIn> CheckIns);
+
+/// <summary>The cases and check-ins a write added (the rest were there already).</summary>
+internal sealed record WrittenRows(IReadOnlyList<Case> Cases, IReadOnlyList<PlannedCheckIn> CheckIns);

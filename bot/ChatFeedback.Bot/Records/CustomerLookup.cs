@@ -98,7 +98,8 @@ internal sealed class CustomerLookup(RecordsConnections connections) : IAsyncDis
             _command.CommandText = """
                 SELECT i."Id", i."CustomerId", i."UserId", i."ServiceUrl", i."TenantId", i."IsGroup", i."Locale", i."LastSeenAt", i."UnreachableAt",
                        c."OptedOutAt", c."ConsentAskedAt",
-                       EXISTS (SELECT 1 FROM "invitations" AS v WHERE v."CustomerId" = c."Id" AND v."ExpiresAt" > @now)
+                       EXISTS (SELECT 1 FROM "invitations" AS v WHERE v."CustomerId" = c."Id" AND v."ExpiresAt" > @now),
+                       c."TimeZone"
                 FROM "channel_identities" AS i
                 INNER JOIN "customers" AS c ON i."CustomerId" = c."Id"
                 WHERE i."ChannelId" = @channelId AND i."ConversationId" = @conversationId
@@ -151,7 +152,8 @@ internal sealed class CustomerLookup(RecordsConnections connections) : IAsyncDis
                 UnreachableAt: MappedParameter.ReadOrNull<DateTimeOffset>(reader, 8, _unreachableAt),
                 OptedOutAt: MappedParameter.ReadOrNull<DateTimeOffset>(reader, 9, _optedOutAt),
                 ConsentAskedAt: MappedParameter.ReadOrNull<DateTimeOffset>(reader, 10, _consentAskedAt),
-                HasLiveInvitations: reader.GetBoolean(11));
+                HasLiveInvitations: reader.GetBoolean(11),
+                TimeZone: MappedParameter.ReadString(reader, 12));
         }
 
         public async ValueTask DisposeAsync()

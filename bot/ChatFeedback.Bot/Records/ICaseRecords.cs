@@ -5,7 +5,7 @@ public interface ICaseRecords
 {
     /// <summary>
     /// The case a turn opened, found by its conversation and channel message: effect handlers that run after the
-    /// turn (follow-ups, hand-off) use it, since the case is committed before they run.
+    /// turn (hand-off) use it, since the case is committed before they run.
     /// </summary>
     Task<Case?> FindOpenedByAsync(string conversationKey, string messageId, CancellationToken cancellationToken);
 

@@ -15,6 +15,7 @@ namespace ChatFeedback.Bot.Records;
 /// <param name="OptedOutAt">When the customer opted out; null = may be contacted.</param>
 /// <param name="ConsentAskedAt">When the customer, opted out, was last asked whether to resume.</param>
 /// <param name="HasLiveInvitations">The customer has invitations not yet expired: only then are answers matched to one.</param>
+/// <param name="TimeZone">The customer's IANA time zone, when the shop gave one: a follow-up the turn asks for is planned in it.</param>
 public sealed record CustomerSnapshot(
     Guid CustomerId,
     long IdentityId,
@@ -24,7 +25,8 @@ public sealed record CustomerSnapshot(
     DateTimeOffset? UnreachableAt,
     DateTimeOffset? OptedOutAt,
     DateTimeOffset? ConsentAskedAt,
-    bool HasLiveInvitations)
+    bool HasLiveInvitations,
+    string? TimeZone)
 {
     public bool OptedOut => OptedOutAt is not null;
 }

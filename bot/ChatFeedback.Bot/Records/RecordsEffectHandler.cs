@@ -8,18 +8,19 @@ namespace ChatFeedback.Bot.Records;
 
 /// <summary>
 /// Carries out the engine's effects that belong in the records: answers and skips become response rows, OpenCase a
-/// case with its SLA deadlines, OptOut / OptIn the customer's consent, EraseData the erasure; and every turn keeps
-/// the conversation's identity current. Unlike an <c>IEffectHandler</c>, it runs inside the turn, before the session
+/// case with its SLA deadlines, ScheduleFollowUp a check-in (linked to the case the same message opened; its trigger is
+/// set once the row is committed, see <see cref="IFollowUpPlanner"/>), OptOut / OptIn the customer's consent, EraseData
+/// the erasure; and every turn keeps the conversation's identity current. Unlike an <c>IEffectHandler</c>, it runs inside the turn, before the session
 /// is saved, with all of the turn's effects at once: one context and one SaveChanges, and a failure fails the turn.
 /// </summary>
 /// <remarks>
 /// A redelivered message (its turn recorded but the session not saved, or a retry after a save conflict) hits the
-/// unique keys, (conversation, message, step) for answers and (conversation, message) for cases: the turn is then
-/// recorded again without what is already there. That works the same on SQLite and PostgreSQL, and costs nothing
+/// unique keys, (conversation, message, step) for answers and (conversation, message) for cases, and the check-in's id,
+/// which is made from the conversation and the message: the turn is then recorded again without what is already there. That works the same on SQLite and PostgreSQL, and costs nothing
 /// on the usual path.
 /// <para>
-/// Most turns (a known customer answering, moving on or opening a case, nothing else to record) skip EF: their answer
-/// and case rows go to <see cref="AnswerWriter"/>, which commits them together with the other turns running at that
+/// Most turns (a known customer answering, moving on, opening a case or asking for a follow-up, nothing else to record)
+/// skip EF: their answer, case and check-in rows go to <see cref="AnswerWriter"/>, which commits them together with the other turns running at that
 /// moment and skips a row already there. Everything else takes the path through EF described above.
 /// </para>
 /// </remarks>
@@ -28,7 +29,8 @@ internal sealed partial class RecordsEffectHandler(
     CustomerRecords customers,
     AnswerWriter answerWriter,
     IOptions<CasesOptions> caseOptions,
-    ILogger<RecordsEffectHandler> logger) : ITurnRecords
+    ILogger<RecordsEffectHandler> logger,
+    IFollowUpPlanner? followUps = null) : ITurnRecords
 {
     private const int MaxDetailLength = 4096;
 
@@ -58,11 +60,20 @@ internal sealed partial class RecordsEffectHandler(
                 cases.Add(new OpenedCase(@case, OpenedAudit(@case, turn.Message.Conversation.ChannelId)));
             }
 
-            if (rows.Count > 0 || cases.Count > 0)
+            var checkIn = FollowUpOf(turn) is { } followUp
+                ? Plan(turn, followUp, known.CustomerId, cases.Count > 0 ? cases[0].Case.Id : null, known.TimeZone, known.OptedOut)
+                : null;
+            if (rows.Count > 0 || cases.Count > 0 || checkIn is not null)
             {
-                foreach (var @case in await answerWriter.WriteAsync(rows, cases, cancellationToken))
+                var written = await answerWriter.WriteAsync(new TurnRows(rows, cases, checkIn is null ? [] : [checkIn]), cancellationToken);
+                foreach (var @case in written.Cases)
                 {
                     CaseOpened(@case.Id, @case.ConversationKey, @case.Category, @case.Severity, @case.Tier, @case.RespondBy);
+                }
+
+                foreach (var planned in written.CheckIns)
+                {
+                    await CommittedAsync(turn, planned, cancellationToken);
                 }
             }
 
@@ -119,6 +130,7 @@ internal sealed partial class RecordsEffectHandler(
             }
         }
 
+        var firstCase = opened.FirstOrDefault()?.Id;
         if (redelivered)
         {
             await DropRecordedAsync(db, turn, answers, opened, cancellationToken);
@@ -132,6 +144,10 @@ internal sealed partial class RecordsEffectHandler(
             CaseOpened(@case.Id, address.Key, @case.Category, @case.Severity, @case.Tier, @case.RespondBy);
         }
 
+        var checkIn = FollowUpOf(turn) is { } followUp
+            ? await PlanAsync(db, turn, followUp, subject, firstCase, redelivered, cancellationToken)
+            : null;
+
         // Only customers with live invitations can be answering one: the rest (most turns) skip the query.
         if (answers.Count > 0 && (known?.HasLiveInvitations ?? true))
         {
@@ -139,7 +155,62 @@ internal sealed partial class RecordsEffectHandler(
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        if (checkIn is not null)
+        {
+            await CommittedAsync(turn, checkIn, cancellationToken);
+        }
+
         return subject.CustomerId;
+    }
+
+    /// <summary>The follow-up the turn asks for: one check-in per message, so a second request in the same turn adds nothing.</summary>
+    private static ScheduleFollowUp? FollowUpOf(TurnRecord turn) => turn.Turn.Effects.OfType<ScheduleFollowUp>().FirstOrDefault();
+
+    private PlannedCheckIn Plan(TurnRecord turn, ScheduleFollowUp followUp, Guid customerId, Guid? caseId, string? timeZone, bool optedOut)
+    {
+        var planner = followUps ?? throw new InvalidOperationException("The turn asks for a follow-up, but no follow-up planner is registered (the scheduling services are missing).");
+        var (address, at) = (turn.Message.Conversation, turn.At);
+        return planner.Plan(new FollowUpRequest($"follow-up:{address.Key}:{turn.Message.MessageId}", customerId, caseId, followUp.FlowId, at, followUp.After, at, timeZone, optedOut));
+    }
+
+    /// <summary>
+    /// Adds the check-in of the turn's follow-up to <paramref name="db"/>, linked to the case the same message opened
+    /// (<paramref name="openedCase"/>, or on a redelivery the one an earlier delivery recorded); null when an earlier
+    /// delivery recorded it.
+    /// </summary>
+    private async Task<PlannedCheckIn?> PlanAsync(
+        RecordsDbContext db, TurnRecord turn, ScheduleFollowUp followUp, Subject subject, Guid? openedCase, bool redelivered, CancellationToken cancellationToken)
+    {
+        var (key, messageId) = (turn.Message.Conversation.Key, turn.Message.MessageId);
+        var caseId = openedCase;
+        if (redelivered)
+        {
+            caseId = await db.Cases.Where(c => c.ConversationKey == key && c.SourceMessageId == messageId).Select(c => (Guid?)c.Id).FirstOrDefaultAsync(cancellationToken)
+                ?? openedCase;
+        }
+
+        var customer = await subject.CustomerAsync(cancellationToken);
+        var planned = Plan(turn, followUp, subject.CustomerId, caseId, customer.TimeZone, customer.OptedOutAt is not null);
+        if (redelivered && await db.CheckIns.AnyAsync(c => c.Id == planned.CheckIn.Id, cancellationToken))
+        {
+            return null;
+        }
+
+        db.CheckIns.Add(planned.CheckIn);
+        db.AuditEntries.Add(planned.Audit);
+        if (planned.CaseEvent is { } caseEvent)
+        {
+            db.CaseEvents.Add(caseEvent);
+        }
+
+        return planned;
+    }
+
+    private async ValueTask CommittedAsync(TurnRecord turn, PlannedCheckIn planned, CancellationToken cancellationToken)
+    {
+        var checkIn = planned.CheckIn;
+        CheckInPlanned(checkIn.Id, turn.Message.Conversation.Key, checkIn.Status, checkIn.DueAt, checkIn.CaseId);
+        await followUps!.CommittedAsync(planned, cancellationToken);
     }
 
     /// <summary>
@@ -370,6 +441,9 @@ internal sealed partial class RecordsEffectHandler(
 
     [LoggerMessage(LogLevel.Information, "Message {MessageId} in {ConversationKey} was recorded before; recording only what is missing")]
     private partial void RecordedBefore(string messageId, string conversationKey);
+
+    [LoggerMessage(LogLevel.Information, "Check-in {CheckInId} for {ConversationKey}: {Status}, due {DueAt} (case {CaseId})")]
+    private partial void CheckInPlanned(Guid checkInId, string conversationKey, CheckInStatus status, DateTimeOffset dueAt, Guid? caseId);
 
     [LoggerMessage(LogLevel.Information, "Case {CaseId} opened in {ConversationKey}: {Category}, {Severity}, {Tier}, respond by {RespondBy}")]
     private partial void CaseOpened(Guid caseId, string conversationKey, string category, string severity, CaseTier tier, DateTimeOffset respondBy);

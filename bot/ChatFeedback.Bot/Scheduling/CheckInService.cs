@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using ChatFeedback.Bot.Records;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace ChatFeedback.Bot.Scheduling;
 
@@ -13,8 +12,8 @@ namespace ChatFeedback.Bot.Scheduling;
 public sealed partial class CheckInService(
     ScheduledWork work,
     ContactTimePolicy policy,
+    FollowUpPlanner planner,
     ProactiveSender sender,
-    IOptions<CheckInOptions> options,
     ILogger<CheckInService> logger)
 {
     public const string MissedEvent = "CheckInMissed";
@@ -48,36 +47,20 @@ public sealed partial class CheckInService(
         }
 
         var customer = await db.Customers.FirstOrDefaultAsync(c => c.Id == customerId, cancellationToken);
-        var now = work.Time.GetUtcNow();
-        var plan = policy.PlanCheckIn(eventAt, delay, now, policy.ZoneOf(customer?.TimeZone));
-        var checkIn = new CheckIn
+        var planned = planner.Plan(new FollowUpRequest(sourceKey, customerId, caseId, flowId, eventAt, delay, work.Time.GetUtcNow(), customer?.TimeZone, customer?.OptedOutAt is not null));
+        db.CheckIns.Add(planned.CheckIn);
+        db.AuditEntries.Add(planned.Audit);
+        if (planned.CaseEvent is { } caseEvent)
         {
-            Id = id,
-            CustomerId = customerId,
-            CaseId = caseId,
-            FlowId = flowId ?? options.Value.FlowId,
-            Status = CheckInStatus.Scheduled,
-            DueAt = plan.DueAt ?? plan.Deadline,
-            Deadline = plan.Deadline,
-            CreatedAt = now,
-        };
-        db.CheckIns.Add(checkIn);
-        if (customer?.OptedOutAt is not null)
-        {
-            Settle(db, checkIn, CheckInStatus.Cancelled, "opted out", now);
-        }
-        else if (plan.DueAt is { } due)
-        {
-            changes.Schedule(ScheduledJobs.SendCheckIn, id, due);
-            AuditLog.Add(db, now, Entity, id, "Scheduled", AuditLog.Scheduler, $"due {due:O}");
-            AddCaseEvent(db, checkIn, ScheduledEvent, $"due {due:O}, by {plan.Deadline:O}", now);
-        }
-        else
-        {
-            Settle(db, checkIn, CheckInStatus.Missed, plan.SkipReason, now);
+            db.CaseEvents.Add(caseEvent);
         }
 
-        return checkIn;
+        if (planned.TriggerAt is { } due)
+        {
+            changes.Schedule(ScheduledJobs.SendCheckIn, id, due);
+        }
+
+        return planned.CheckIn;
     }
 
     /// <summary>The check-in job: sends it now, moves it (quiet hours, busy customer), or records why not.</summary>
@@ -180,12 +163,11 @@ public sealed partial class CheckInService(
 
     private static void Settle(RecordsDbContext db, CheckIn checkIn, CheckInStatus status, string? reason, DateTimeOffset now)
     {
-        checkIn.Status = status;
-        checkIn.Note = reason;
-        AuditLog.Add(db, now, Entity, checkIn.Id, status.ToString(), AuditLog.Scheduler, reason);
-        if (status == CheckInStatus.Missed)
+        var settled = FollowUpPlanner.Settled(checkIn, status, reason, now);
+        db.AuditEntries.Add(settled.Audit);
+        if (settled.CaseEvent is { } caseEvent)
         {
-            AddCaseEvent(db, checkIn, MissedEvent, reason, now);
+            db.CaseEvents.Add(caseEvent);
         }
     }
 

@@ -24,8 +24,8 @@ public enum ConversationCheck
 /// the firing's message id.
 /// </summary>
 /// <remarks>
-/// The turn queue is resolved on first send, not injected: the queue runs the effect handlers, one of which plans
-/// check-ins through this class's users, so a constructor dependency would be a cycle.
+/// The turn queue is resolved on first send, not injected: the queue's turns reach the scheduling services (effect
+/// handlers, the follow-up planner), so a constructor dependency risks a cycle.
 /// </remarks>
 public sealed partial class ProactiveSender(ISessionStore sessions, IServiceProvider services, IOptions<InvitationOptions> options, ILogger<ProactiveSender> logger)
 {

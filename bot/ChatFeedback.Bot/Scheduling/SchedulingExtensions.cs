@@ -1,5 +1,4 @@
 using ChatFeedback.Bot.Cases;
-using ChatFeedback.Bot.Effects;
 using ChatFeedback.Bot.Purchases;
 using ChatFeedback.Bot.Records;
 using Microsoft.Extensions.Options;
@@ -13,22 +12,16 @@ public static class SchedulingExtensions
     /// <summary>
     /// Quartz with its persistent ADO store in the records database (SQLite by default; PostgreSQL clustered, so
     /// instances share one schedule), its tables created when missing; the invitation, reminder, expiry, check-in and
-    /// SLA jobs; purchases, cases and the follow-up effect handler that feed it. Registered after the records store,
+    /// SLA jobs; purchases, cases and the follow-up planner that feed it. Registered after the records store,
     /// so it starts after the migrations; the scheduler's clock is the container's <see cref="TimeProvider"/>.
     /// </summary>
     public static IHostApplicationBuilder AddScheduling(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<InvitationOptions>().BindConfiguration(InvitationOptions.SectionName).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<InvitationOptions>, InvitationOptionsValidator>();
-        services.AddOptions<CheckInOptions>().BindConfiguration(CheckInOptions.SectionName).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<CheckInOptions>, CheckInOptionsValidator>();
+        services.AddContactTimePolicy();
         services.AddOptions<SchedulingOptions>().BindConfiguration(SchedulingOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SchedulingOptions>, SchedulingOptionsValidator>();
 
-        services.AddSingleton(sp => new ContactTimePolicy(
-            sp.GetRequiredService<IOptions<InvitationOptions>>().Value,
-            sp.GetRequiredService<IOptions<CheckInOptions>>().Value));
         services.AddSingleton<ScheduledWork>();
         services.AddSingleton<ProactiveSender>();
         services.AddSingleton<InvitationService>();
@@ -36,7 +29,6 @@ public static class SchedulingExtensions
         services.AddSingleton<SlaService>();
         services.AddSingleton<CaseService>();
         services.AddSingleton<PurchaseService>();
-        services.AddSingleton<IEffectHandler, FollowUpEffectHandler>();
 
         // The provider decides the driver and whether to cluster, so it is read now; the connection string comes from
         // the validated storage options when the store first connects (test hosts add configuration late).
@@ -85,7 +77,34 @@ public static class SchedulingExtensions
         });
         builder.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
         services.AddHostedService<ScheduleRepairService>(); // after the scheduler's start: see ScheduleRepairService
+        services.AddFollowUpPlanner(); // after the scheduler too: see AddFollowUpPlanner
         return builder;
+    }
+
+    /// <summary>The contact-time rules (<c>Invitations:*</c>, <c>CheckIns:*</c>) as one <see cref="ContactTimePolicy"/>.</summary>
+    internal static IServiceCollection AddContactTimePolicy(this IServiceCollection services)
+    {
+        services.AddOptions<InvitationOptions>().BindConfiguration(InvitationOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<InvitationOptions>, InvitationOptionsValidator>();
+        services.AddOptions<CheckInOptions>().BindConfiguration(CheckInOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<CheckInOptions>, CheckInOptionsValidator>();
+        services.AddSingleton(sp => new ContactTimePolicy(
+            sp.GetRequiredService<IOptions<InvitationOptions>>().Value,
+            sp.GetRequiredService<IOptions<CheckInOptions>>().Value));
+        return services;
+    }
+
+    /// <summary>
+    /// The <see cref="IFollowUpPlanner"/> the turn's records plan check-ins with, and its trigger writer. Registered after
+    /// the Quartz hosted service, so it stops before the scheduler does (hosted services stop in reverse) and sets the
+    /// triggers still queued first.
+    /// </summary>
+    internal static IServiceCollection AddFollowUpPlanner(this IServiceCollection services)
+    {
+        services.AddSingleton<FollowUpPlanner>();
+        services.AddSingleton<IFollowUpPlanner>(sp => sp.GetRequiredService<FollowUpPlanner>());
+        services.AddHostedService(sp => sp.GetRequiredService<FollowUpPlanner>());
+        return services;
     }
 
     private static string ConnectionString(IServiceProvider services) =>

@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using ChatFeedback.Adapters;
 using ChatFeedback.Bot.Cases;
-using ChatFeedback.Bot.Effects;
 using ChatFeedback.Bot.Records;
 using ChatFeedback.Bot.Scheduling;
 using ChatFeedback.Bot.Tests.Scheduling;
@@ -100,18 +99,34 @@ public abstract class CaseSchedulingTests : SchedulingTest
     }
 
     [Fact]
-    public async Task ADetractorWhoAgreedToBeContactedGetsACheckInLinkedToTheTurnsCase()
+    public async Task ADetractorWhoAgreedToBeContactedGetsACheckInLinkedToTheTurnsCaseAndItIsSent()
     {
-        var caseId = await OpenCaseAsync();
-        var handler = Host.Factory.Services.GetServices<IEffectHandler>().Single(h => h.GetType().Name == "FollowUpEffectHandler");
-        var context = new EffectContext(new ConversationAddress("telegram", Chat.ToString(System.Globalization.CultureInfo.InvariantCulture)), "msg-1", DialogState.Idle("en"));
+        await Host.RecordPurchaseAsync(PurchaseEvents.Event("ORD-FOLLOW", "CUST-FOLLOW", Now - TimeSpan.FromDays(20), Chat));
+        var address = new ConversationAddress("telegram", Chat.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var known = await Host.Factory.Get<ICustomerRecords>().FindAsync(address, TestContext.Current.CancellationToken);
+        var state = DialogState.Idle("en") with { FlowId = "post-purchase-survey", FlowVersion = 1, StepId = "contact_permission", StartedAt = Now };
+        DialogEffect[] effects =
+        [
+            new OpenCase("post-purchase-survey", "detractor", Severity.Moderate, [new StepAnswer("nps", "2")]),
+            new ScheduleFollowUp("follow-up", TimeSpan.FromHours(48)),
+        ];
+        var turn = new TurnRecord(InboundMessage.FromText("msg-1", address, "yes", "en", Now), state, new DialogTurn(state, [], effects, TurnOutcome.Answered), known, false, Now);
 
-        await handler.HandleAsync(context, new ScheduleFollowUp("follow-up", TimeSpan.FromHours(48)), TestContext.Current.CancellationToken);
-        await handler.HandleAsync(context, new ScheduleFollowUp("follow-up", TimeSpan.FromHours(48)), TestContext.Current.CancellationToken);
+        var records = Host.Factory.Get<ITurnRecords>();
+        await records.RecordAsync(turn, TestContext.Current.CancellationToken);
+        await records.RecordAsync(turn, TestContext.Current.CancellationToken); // redelivered
 
+        var @case = await Host.DbAsync(db => db.Cases.SingleAsync());
         var checkIn = await Host.DbAsync(db => db.CheckIns.SingleAsync());
-        Assert.Equal(caseId, checkIn.CaseId);
+        Assert.Equal(@case.Id, checkIn.CaseId);
         Assert.Equal(Now + TimeSpan.FromHours(48), checkIn.DueAt);
+
+        // The trigger, set after the commit, is in the persistent schedule and fires on time.
+        await Host.AdvanceToAsync(checkIn.DueAt, () => Task.FromResult(Api.Delivered(Chat).Count > 0), "the check-in");
+        Assert.Equal(CheckInStatus.Sent, (await Host.DbAsync(db => db.CheckIns.SingleAsync())).Status);
+        Assert.Equal(
+            [CheckInService.ScheduledEvent, CheckInService.SentEvent],
+            await Host.DbAsync(db => db.CaseEvents.Where(e => e.CaseId == @case.Id && e.Kind.StartsWith("CheckIn")).OrderBy(e => e.Id).Select(e => e.Kind).ToListAsync()));
     }
 
     private Task<Case> CaseAsync(Guid id) => Host.DbAsync(db => db.Cases.AsNoTracking().SingleAsync(c => c.Id == id));

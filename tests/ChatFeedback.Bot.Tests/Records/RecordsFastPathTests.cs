@@ -1,6 +1,8 @@
 using System.Data.Common;
 using ChatFeedback.Adapters;
 using ChatFeedback.Bot.Records;
+using ChatFeedback.Bot.Scheduling;
+using ChatFeedback.Bot.Tests.Scheduling;
 using ChatFeedback.Bot.Tests.Support;
 using ChatFeedback.Dialogs;
 using Microsoft.EntityFrameworkCore;
@@ -156,6 +158,80 @@ public abstract class RecordsFastPathTests() : RecordsHostTests(new DateTimeOffs
         Assert.Equal(["m1", "m2"], await db.Responses.Where(r => r.StepId == "contact_permission").OrderBy(r => r.Id).Select(r => r.MessageId).ToListAsync(Ct));
     }
 
+    private static DialogEffect[] FollowsUp() => [.. OpensACase(), new ScheduleFollowUp("follow-up", TimeSpan.FromHours(48))];
+
+    [Fact]
+    public async Task ACheckInPlannedOnTheFastPathIsStoredColumnForColumnAsEfStoresItAndGetsItsTrigger()
+    {
+        var address = Address("c8");
+        await KnownCustomerAsync(address);
+        await using (var db = Db())
+        {
+            // Two in the morning local time 48 hours on: quiet hours move the check-in, on both paths alike.
+            (await db.Customers.SingleAsync(Ct)).TimeZone = "America/Los_Angeles";
+            await db.SaveChangesAsync(Ct);
+        }
+
+        var known = await Customers.FindAsync(address, Ct) ?? throw new InvalidOperationException("The customer is gone.");
+        var throughEf = Turn(address, "m1", null, FollowsUp());
+        var fast = Turn(address, "m2", known, FollowsUp());
+        Assert.True(RecordsEffectHandler.FitsFastPath(fast, known), "the turn must take the fast path");
+
+        await Turns.RecordAsync(throughEf, Ct);
+        await Turns.RecordAsync(fast, Ct);
+
+        await using var check = Db();
+        var cases = await check.Cases.AsNoTracking().Include(c => c.Events).OrderBy(c => c.SourceMessageId).ToListAsync(Ct);
+        var checkIns = cases.Select(c => check.CheckIns.AsNoTracking().Single(i => i.CaseId == c.Id)).ToList();
+        var columns = typeof(CheckIn).GetProperties().Where(p => p.Name is not (nameof(CheckIn.Id) or nameof(CheckIn.CaseId)));
+        foreach (var column in columns)
+        {
+            Assert.True(Equals(column.GetValue(checkIns[0]), column.GetValue(checkIns[1])), $"{column.Name}: EF {column.GetValue(checkIns[0])}, fast path {column.GetValue(checkIns[1])}");
+        }
+
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("America/Los_Angeles");
+        Assert.Equal((CheckInStatus.Scheduled, "follow-up", known.CustomerId), (checkIns[1].Status, checkIns[1].FlowId, checkIns[1].CustomerId));
+        Assert.Equal(TimeSpan.FromHours(9), TimeZoneInfo.ConvertTime(checkIns[1].DueAt, zone).TimeOfDay);
+        var deadline = Time.GetUtcNow() + TimeSpan.FromHours(72);
+        Assert.InRange(checkIns[1].Deadline, deadline - TimeSpan.FromMilliseconds(1), deadline); // as the provider rounds it
+
+        var events = cases.Select(c => Assert.Single(c.Events, e => e.Kind == "CheckInScheduled")).ToList();
+        Assert.Equal((events[0].At, events[0].Detail), (events[1].At, events[1].Detail));
+        var audits = await check.AuditEntries.AsNoTracking().Where(a => a.Entity == nameof(CheckIn)).OrderBy(a => a.Id).ToListAsync(Ct);
+        Assert.Equal(checkIns.Select(c => c.Id.ToString("D")), audits.Select(a => a.EntityId));
+        Assert.Equal((audits[0].At, audits[0].Action, audits[0].Actor, audits[0].Detail), (audits[1].At, audits[1].Action, audits[1].Actor, audits[1].Detail));
+        Assert.Equal(("Scheduled", "scheduler"), (audits[1].Action, audits[1].Actor));
+
+        // The triggers follow the commit, off the turn.
+        var scheduler = await SchedulerAsync();
+        foreach (var checkIn in checkIns)
+        {
+            await SchedulingHost.EventuallyAsync(
+                async () => await scheduler.GetTrigger(ScheduledJobs.TriggerKeyOf(ScheduledJobs.SendCheckIn, checkIn.Id), Ct) is { } trigger && trigger.StartTimeUtc == checkIn.DueAt,
+                $"the trigger of check-in {checkIn.Id}");
+        }
+    }
+
+    [Fact]
+    public async Task ARedeliveredFollowUpPlansOneCheckInOnEitherPath()
+    {
+        var address = Address("c9");
+        var known = await KnownCustomerAsync(address);
+
+        await Turns.RecordAsync(Turn(address, "m1", known, FollowsUp()), Ct);
+        await Turns.RecordAsync(Turn(address, "m1", known, FollowsUp()), Ct); // redelivered, fast path again
+        await Turns.RecordAsync(Turn(address, "m1", null, FollowsUp()), Ct); // and through EF, which finds it there
+        await Turns.RecordAsync(Turn(address, "m2", null, FollowsUp()), Ct); // recorded through EF, redelivered on the fast path
+        await Turns.RecordAsync(Turn(address, "m2", known, FollowsUp()), Ct);
+
+        await using var db = Db();
+        var cases = await db.Cases.Include(c => c.Events).OrderBy(c => c.SourceMessageId).ToListAsync(Ct);
+        Assert.Equal(["m1", "m2"], cases.Select(c => c.SourceMessageId));
+        Assert.Equal(cases.Select(c => (Guid?)c.Id).Order(), (await db.CheckIns.Select(c => c.CaseId).ToListAsync(Ct)).Order());
+        Assert.All(cases, c => Assert.Single(c.Events, e => e.Kind == "CheckInScheduled"));
+        Assert.Equal(2, await db.AuditEntries.CountAsync(a => a.Entity == nameof(CheckIn), Ct));
+    }
+
     [Fact]
     public async Task TurnsCommittedTogetherAllCountAndABadRowFailsOnlyItsOwnTurn()
     {
@@ -195,6 +271,7 @@ public abstract class RecordsFastPathTests() : RecordsHostTests(new DateTimeOffs
             var customer = await db.Customers.SingleAsync(c => c.Id == known.CustomerId, Ct);
             customer.OptedOutAt = Time.GetUtcNow() + TimeSpan.FromTicks(11);
             customer.ConsentAskedAt = Time.GetUtcNow() + TimeSpan.FromTicks(22_222);
+            customer.TimeZone = "Asia/Shanghai";
             var identity = await db.ChannelIdentities.SingleAsync(i => i.CustomerId == known.CustomerId, Ct);
             (identity.UnreachableAt, identity.TenantId, identity.ServiceUrl, identity.IsGroup) = (Time.GetUtcNow(), "tenant", "https://smba.example/", true);
             var order = new Order { Id = Guid.NewGuid(), ExternalOrderId = "A-1", CustomerId = customer.Id, PurchasedAt = Time.GetUtcNow(), ReceivedAt = Time.GetUtcNow() };
@@ -213,7 +290,7 @@ public abstract class RecordsFastPathTests() : RecordsHostTests(new DateTimeOffs
             var (identity, customer) = (await db.FindIdentityAsync(address, Ct))!.Value;
             var expected = new CustomerSnapshot(
                 customer.Id, identity.Id, address with { TenantId = "tenant", ServiceUrl = "https://smba.example/", IsGroup = true }, identity.Locale,
-                identity.LastSeenAt, identity.UnreachableAt, customer.OptedOutAt, customer.ConsentAskedAt, HasLiveInvitations: true);
+                identity.LastSeenAt, identity.UnreachableAt, customer.OptedOutAt, customer.ConsentAskedAt, HasLiveInvitations: true, customer.TimeZone);
             Assert.Equal(expected, found);
         }
 

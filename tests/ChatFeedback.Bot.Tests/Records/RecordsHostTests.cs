@@ -1,4 +1,5 @@
 using ChatFeedback.Bot.Records;
+using ChatFeedback.Bot.Scheduling;
 using ChatFeedback.Bot.Sessions;
 using ChatFeedback.Bot.Tests.Support;
 using Microsoft.EntityFrameworkCore;
@@ -7,12 +8,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Quartz;
 
 namespace ChatFeedback.Bot.Tests.Records;
 
 /// <summary>
 /// A host with only the records services, on an empty database of the subclass's provider, migrated by the real
-/// start-up, and on fake time from <paramref name="start"/>.
+/// start-up, and on fake time from <paramref name="start"/>; follow-ups are planned by the real planner, with its
+/// triggers in an in-memory scheduler that is never started.
 /// </summary>
 public abstract class RecordsHostTests(DateTimeOffset start) : IAsyncLifetime
 {
@@ -29,6 +32,8 @@ public abstract class RecordsHostTests(DateTimeOffset start) : IAsyncLifetime
 
     protected ITurnRecords Turns => Services.GetRequiredService<ITurnRecords>();
 
+    protected Task<IScheduler> SchedulerAsync() => Services.GetRequiredService<ISchedulerFactory>().GetScheduler(Ct).AsTask();
+
     protected abstract Task<RecordsStorage> CreateStorageAsync();
 
     public async ValueTask InitializeAsync()
@@ -39,6 +44,14 @@ public abstract class RecordsHostTests(DateTimeOffset start) : IAsyncLifetime
         builder.Services.AddSingleton<TimeProvider>(Time);
         builder.Services.AddSingleton<ISessionStore>(new InMemorySessionStore(Options.Create(new SessionsOptions()), Time));
         builder.AddRecords();
+        builder.Services.AddContactTimePolicy();
+        builder.Services.AddQuartz(quartz =>
+        {
+            quartz.ConfigureScheduler(scheduler => scheduler.InstanceName = $"records-{Guid.NewGuid():N}"); // one per host
+            quartz.UseInMemoryStore();
+            quartz.AddJob<SendCheckInJob>(job => job.WithIdentity(ScheduledJobs.SendCheckIn).StoreDurably());
+        });
+        builder.Services.AddFollowUpPlanner();
         _host = builder.Build();
         await _host.StartAsync(Ct);
     }
