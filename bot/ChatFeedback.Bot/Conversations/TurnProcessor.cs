@@ -38,7 +38,13 @@ public sealed class TurnProcessor(
     /// the message out of the turn inbox with it (<see cref="ISessionStore"/>). False for every other end (nothing
     /// saved, a stale press, a duplicate found at load, given up): the caller removes it.
     /// </returns>
-    public async Task<bool> ProcessAsync(InboundMessage message, CancellationToken cancellationToken)
+    public Task<bool> ProcessAsync(InboundMessage message, CancellationToken cancellationToken) => ProcessAsync(message, null, cancellationToken);
+
+    /// <summary>
+    /// Runs the turn of <paramref name="message"/>, starting from <paramref name="loaded"/> when the turn queue read the
+    /// session already (<see cref="ITurnInbox.AddAsync"/>); a save that finds the session changed since loads it again.
+    /// </summary>
+    public async Task<bool> ProcessAsync(InboundMessage message, LoadedSession? loaded, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         switch (message.Kind)
@@ -66,7 +72,7 @@ public sealed class TurnProcessor(
         var identity = new MessageIdentity(message.Conversation.ChannelId, message.MessageId);
         for (var attempt = 1; attempt <= MaxSaveAttempts; attempt++)
         {
-            var (stored, handled) = await sessions.LoadAsync(key, identity, cancellationToken);
+            var (stored, handled) = attempt == 1 && loaded is { } first ? (first.Session, first.AlreadyHandled) : await sessions.LoadAsync(key, identity, cancellationToken);
             if (handled)
             {
                 // A redelivery of a message whose turn was saved: drop it before it is recorded against a later step.

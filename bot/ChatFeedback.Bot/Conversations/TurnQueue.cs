@@ -14,12 +14,13 @@ namespace ChatFeedback.Bot.Conversations;
 /// (back-pressure). On shutdown, enqueuing is refused and what is queued is processed before the host stops.
 /// Every message is put in the <see cref="ITurnInbox"/> before it is queued and leaves it when its turn ends (with the
 /// session save, or removed here), so with Redis a message the channel was told is queued survives a crash or a drain
-/// cut short: <see cref="TurnInboxRecovery"/> queues it again at the next start.
+/// cut short: <see cref="TurnInboxRecovery"/> queues it again at the next start. When nothing else was waiting for the
+/// conversation, the inbox's add read the session as well, and it is queued with the message for the turn to start from.
 /// </summary>
 [SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix", Justification = "It is a queue: adapters enqueue turns, workers dequeue them.")]
 public sealed class TurnQueue : BackgroundService, IInboundSink
 {
-    private readonly Channel<InboundMessage>[] _partitions;
+    private readonly Channel<QueuedTurn>[] _partitions;
     private readonly IMessageDeduplicator? _deduplicator;
     private readonly ITurnInbox _inbox;
     private readonly TurnProcessor _processor;
@@ -35,10 +36,10 @@ public sealed class TurnQueue : BackgroundService, IInboundSink
         _inbox = inbox;
         _processor = processor;
         _logger = logger;
-        _partitions = new Channel<InboundMessage>[options.Value.Workers];
+        _partitions = new Channel<QueuedTurn>[options.Value.Workers];
         for (var i = 0; i < _partitions.Length; i++)
         {
-            _partitions[i] = Channel.CreateBounded<InboundMessage>(new BoundedChannelOptions(options.Value.QueueCapacity)
+            _partitions[i] = Channel.CreateBounded<QueuedTurn>(new BoundedChannelOptions(options.Value.QueueCapacity)
             {
                 FullMode = BoundedChannelFullMode.Wait,
                 SingleReader = true,
@@ -65,9 +66,11 @@ public sealed class TurnQueue : BackgroundService, IInboundSink
         try
         {
             // Kept first, so the channel hears "queued" only once the message outlives this process (with Redis).
+            InboxAddition addition;
             try
             {
-                added = await _inbox.AddAsync(message);
+                addition = await _inbox.AddAsync(message);
+                added = addition.Added;
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
@@ -75,7 +78,7 @@ public sealed class TurnQueue : BackgroundService, IInboundSink
                 return EnqueueResult.Rejected;
             }
 
-            await _partitions[PartitionOf(conversationKey)].Writer.WriteAsync(message, cancellationToken);
+            await _partitions[PartitionOf(conversationKey)].Writer.WriteAsync(new QueuedTurn(message, addition.Loaded), cancellationToken);
             queued = true;
             return EnqueueResult.Queued;
         }
@@ -110,7 +113,7 @@ public sealed class TurnQueue : BackgroundService, IInboundSink
     internal ValueTask RequeueAsync(InboundMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        return _partitions[PartitionOf(message.Conversation.Key)].Writer.WriteAsync(message, cancellationToken);
+        return _partitions[PartitionOf(message.Conversation.Key)].Writer.WriteAsync(new QueuedTurn(message, null), cancellationToken);
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
@@ -140,10 +143,10 @@ public sealed class TurnQueue : BackgroundService, IInboundSink
         await base.StopAsync(cancellationToken);
     }
 
-    private async Task RunWorkerAsync(ChannelReader<InboundMessage> reader, CancellationToken stoppingToken)
+    private async Task RunWorkerAsync(ChannelReader<QueuedTurn> reader, CancellationToken stoppingToken)
     {
         await Task.Yield(); // the workers run concurrently from the start, not on the host's start-up thread
-        await foreach (var message in reader.ReadAllAsync(CancellationToken.None))
+        await foreach (var (message, loaded) in reader.ReadAllAsync(CancellationToken.None))
         {
             if (stoppingToken.IsCancellationRequested)
             {
@@ -155,7 +158,7 @@ public sealed class TurnQueue : BackgroundService, IInboundSink
             var settled = false;
             try
             {
-                settled = await _processor.ProcessAsync(message, stoppingToken);
+                settled = await _processor.ProcessAsync(message, loaded, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -205,3 +208,6 @@ public sealed class TurnQueue : BackgroundService, IInboundSink
         }
     }
 }
+
+/// <summary>A queued message, with the session the inbox read when it added it (see <see cref="ITurnInbox.AddAsync"/>).</summary>
+internal readonly record struct QueuedTurn(InboundMessage Message, LoadedSession? Loaded);

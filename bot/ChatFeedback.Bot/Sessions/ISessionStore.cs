@@ -64,6 +64,12 @@ public interface ISessionStore
     Task DeleteAsync(string conversationKey, CancellationToken cancellationToken);
 }
 
+/// <summary>
+/// A session as a turn loads it: the stored copy (null when there is none) and whether the turn's message was admitted
+/// before (<see cref="ISessionStore.LoadAsync(string, MessageIdentity, CancellationToken)"/>).
+/// </summary>
+public readonly record struct LoadedSession(StoredSession? Session, bool AlreadyHandled);
+
 /// <summary>A channel message, as the deduplicator knows it.</summary>
 public readonly record struct MessageIdentity(string ChannelId, string MessageId);
 

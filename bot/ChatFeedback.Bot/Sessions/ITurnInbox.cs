@@ -14,10 +14,13 @@ public interface ITurnInbox
     bool IsDurable { get; }
 
     /// <summary>
-    /// Keeps <paramref name="message"/> until its turn ends. False when it is already kept (a redelivery of a message
-    /// still waiting): nothing is written, and whoever added it removes it.
+    /// Keeps <paramref name="message"/> until its turn ends. Not <see cref="InboxAddition.Added"/> when it is already kept
+    /// (a redelivery of a message still waiting): nothing is written, and whoever added it removes it. When nothing else
+    /// was waiting for the conversation, the Redis inbox reads its session in the same step
+    /// (<see cref="InboxAddition.Loaded"/>): nothing can change it before this message's turn but a writer that the
+    /// turn's save then finds by its version, so the turn need not load it again.
     /// </summary>
-    ValueTask<bool> AddAsync(InboundMessage message);
+    ValueTask<InboxAddition> AddAsync(InboundMessage message);
 
     /// <summary>Forgets a message whose turn ended without a session save; nothing happens when it is not kept.</summary>
     ValueTask RemoveAsync(string conversationKey, string messageId);
@@ -37,9 +40,12 @@ public sealed class InProcessTurnInbox : ITurnInbox
 {
     public bool IsDurable => false;
 
-    public ValueTask<bool> AddAsync(InboundMessage message) => ValueTask.FromResult(true);
+    public ValueTask<InboxAddition> AddAsync(InboundMessage message) => ValueTask.FromResult(new InboxAddition(true, null));
 
     public ValueTask RemoveAsync(string conversationKey, string messageId) => ValueTask.CompletedTask;
 
     public IAsyncEnumerable<InboundMessage> PendingAsync(CancellationToken cancellationToken) => AsyncEnumerable.Empty<InboundMessage>();
 }
+
+/// <summary>What <see cref="ITurnInbox.AddAsync"/> did: whether it added the message, and the session it read with it.</summary>
+public readonly record struct InboxAddition(bool Added, LoadedSession? Loaded);

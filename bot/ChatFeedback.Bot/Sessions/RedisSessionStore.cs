@@ -11,7 +11,8 @@ namespace ChatFeedback.Bot.Sessions;
 /// updated-at as JSON). The key expires <see cref="SessionsOptions.IdleTimeout"/> after the last save.
 /// Load is one HMGET; save is one EVALSHA (EVAL the first time on a connection) that compares the version and writes
 /// atomically, and for a turn also admits the message that caused it (dedupe) and takes it out of the turn inbox
-/// (<see cref="RedisTurnInbox"/>), so a turn costs two round trips here (three with the inbox's add).
+/// (<see cref="RedisTurnInbox"/>). A turn costs two round trips here, three with the inbox's add; when the add found
+/// nothing else waiting for the conversation it read the session too, and the turn skips its own load (two in all).
 /// The scripts touch the session, the dedupe key and the inbox together, which share the conversation's hash tag
 /// (<see cref="RedisKeys"/>): on a Redis Cluster both are in one slot.
 /// </summary>
@@ -54,11 +55,14 @@ public sealed class RedisSessionStore(IConnectionMultiplexer connection, RedisKe
         + RedisTurnInbox.RemoveEntryLua
         + "if admitted then return 1 end\nreturn 0");
 
-    // The session and whether its turn's message was admitted before, in one round trip (HGETs, not HMGET, so the
-    // load tool's count of round trips can tell the script's inner commands from the service's own).
-    private static readonly LuaScript LoadOnceScript = LuaScript.Prepare("""
-        return { redis.call('HGET', @Key, 'v'), redis.call('HGET', @Key, 's'), redis.call('HGET', @Key, 'm'), redis.call('EXISTS', @Dedupe) }
-        """);
+    /// <summary>
+    /// The session at <c>@Key</c> and whether its turn's message (<c>@Dedupe</c>) was admitted before, as four values
+    /// (HGETs, not HMGET, so the load tool's count of round trips can tell the script's inner commands from the
+    /// service's own). Shared with the turn inbox's add script, which returns them after its own.
+    /// </summary>
+    internal const string LoadOnceLua = "redis.call('HGET', @Key, 'v'), redis.call('HGET', @Key, 's'), redis.call('HGET', @Key, 'm'), redis.call('EXISTS', @Dedupe)";
+
+    private static readonly LuaScript LoadOnceScript = LuaScript.Prepare("return { " + LoadOnceLua + " }");
 
     private readonly long _idleTimeoutMilliseconds = (long)options.Value.IdleTimeout.TotalMilliseconds;
     private readonly long _dedupeWindowMilliseconds = (long)options.Value.DedupeWindow.TotalMilliseconds;
@@ -70,8 +74,8 @@ public sealed class RedisSessionStore(IConnectionMultiplexer connection, RedisKe
         ArgumentException.ThrowIfNullOrEmpty(conversationKey);
         // No WaitAsync on the per-turn calls: the client's own async timeout bounds them, and a cancellable wait
         // costs an allocation and a continuation on every turn.
-        var values = await connection.GetDatabase().HashGetAsync(keys.Session(conversationKey), AllFields);
-        return Read(conversationKey, values);
+        var key = keys.Session(conversationKey);
+        return Read(key, await connection.GetDatabase().HashGetAsync(key, AllFields));
     }
 
     public async Task<(StoredSession? Session, bool AlreadyHandled)> LoadAsync(string conversationKey, MessageIdentity causedBy, CancellationToken cancellationToken)
@@ -79,13 +83,24 @@ public sealed class RedisSessionStore(IConnectionMultiplexer connection, RedisKe
         ArgumentException.ThrowIfNullOrEmpty(conversationKey);
         ArgumentException.ThrowIfNullOrEmpty(causedBy.ChannelId);
         ArgumentException.ThrowIfNullOrEmpty(causedBy.MessageId);
+        var key = keys.Session(conversationKey);
         var result = (RedisResult[])(await connection.GetDatabase().ScriptEvaluateAsync(
-            LoadOnceScript, new LoadOnceParameters(keys.Session(conversationKey), keys.Dedupe(conversationKey, causedBy.MessageId))))!;
-        RedisValue[] values = [(RedisValue)result[0], (RedisValue)result[1], (RedisValue)result[2]];
-        return (Read(conversationKey, values), (int)result[3] == 1);
+            LoadOnceScript, new LoadOnceParameters(key, keys.Dedupe(conversationKey, causedBy.MessageId))))!;
+        var (session, handled) = ReadLoaded(key, result, 0);
+        return (session, handled);
     }
 
-    private StoredSession? Read(string conversationKey, RedisValue[] values)
+    /// <summary>
+    /// The four values <see cref="LoadOnceLua"/> returns, from <paramref name="offset"/> in <paramref name="result"/>: the
+    /// session and whether its turn's message was admitted before.
+    /// </summary>
+    internal static LoadedSession ReadLoaded(RedisKey sessionKey, RedisResult[] result, int offset)
+    {
+        RedisValue[] values = [(RedisValue)result[offset], (RedisValue)result[offset + 1], (RedisValue)result[offset + 2]];
+        return new LoadedSession(Read(sessionKey, values), (int)result[offset + 3] == 1);
+    }
+
+    private static StoredSession? Read(RedisKey sessionKey, RedisValue[] values)
     {
         if (values[0].IsNull)
         {
@@ -94,11 +109,11 @@ public sealed class RedisSessionStore(IConnectionMultiplexer connection, RedisKe
 
         if (values[1].IsNull || values[2].IsNull)
         {
-            throw new InvalidDataException($"The Redis session {keys.Session(conversationKey)} is incomplete (fields v, s and m are expected).");
+            throw new InvalidDataException($"The Redis session {sessionKey} is incomplete (fields v, s and m are expected).");
         }
 
         var metadata = JsonSerializer.Deserialize((byte[])values[2]!, RedisJsonContext.Default.SessionMetadata)
-            ?? throw new InvalidDataException($"The Redis session {keys.Session(conversationKey)} has empty metadata.");
+            ?? throw new InvalidDataException($"The Redis session {sessionKey} has empty metadata.");
         return new StoredSession(
             DialogStateSerializer.Deserialize((byte[])values[1]!),
             metadata.Address,

@@ -13,7 +13,8 @@ namespace ChatFeedback.Bot.Sessions;
 /// The turn inbox in Redis, shared by every instance: one hash per conversation at <see cref="RedisKeys.Inbox"/>, with
 /// field <c>n</c> (arrival counter) and one field <c>m:&lt;message id&gt;</c> per waiting message holding
 /// <c>&lt;counter&gt;|&lt;message JSON&gt;</c>. The key expires <see cref="SessionsOptions.DedupeWindow"/> after the last
-/// add: older than that, a message could no longer be told from its redelivery. Add is one EVALSHA; the removal on the
+/// add: older than that, a message could no longer be told from its redelivery. Add is one EVALSHA, which also reads
+/// the conversation's session when nothing else is waiting (<see cref="ITurnInbox.AddAsync"/>); the removal on the
 /// normal path runs inside <see cref="RedisSessionStore"/>'s save script (<see cref="RemoveEntryLua"/>), at no extra
 /// round trip. The hash shares the conversation's hash tag with its session, so that script stays in one cluster slot.
 /// </summary>
@@ -40,15 +41,19 @@ public sealed partial class RedisTurnInbox(
 
         """;
 
-    // A redelivery of a message still waiting writes nothing (and keeps its place in the arrival order).
-    private static readonly LuaScript AddScript = LuaScript.Prepare("""
+    // A redelivery of a message still waiting writes nothing (and keeps its place in the arrival order). When the entry
+    // is the only one (the hash holds it and the counter), the session follows: nothing queued before it can change it.
+    private static readonly LuaScript AddScript = LuaScript.Prepare($$"""
         if redis.call('HEXISTS', @Inbox, @InboxField) == 1 then
-          return 0
+          return { 0 }
         end
         local n = redis.call('HINCRBY', @Inbox, 'n', 1)
         redis.call('HSET', @Inbox, @InboxField, n .. '|' .. @Entry)
         redis.call('PEXPIRE', @Inbox, @TtlMilliseconds)
-        return 1
+        if redis.call('HLEN', @Inbox) ~= 2 then
+          return { 1 }
+        end
+        return { 1, {{RedisSessionStore.LoadOnceLua}} }
         """);
 
     private static readonly LuaScript RemoveScript = LuaScript.Prepare(RemoveEntryLua + "return 1");
@@ -60,12 +65,34 @@ public sealed partial class RedisTurnInbox(
     /// <summary>The hash field a message is kept under.</summary>
     internal static RedisValue EntryField(string messageId) => EntryPrefix + messageId;
 
-    public async ValueTask<bool> AddAsync(InboundMessage message)
+    public async ValueTask<InboxAddition> AddAsync(InboundMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
+        var conversationKey = message.Conversation.Key;
         var entry = JsonSerializer.SerializeToUtf8Bytes(InboxEntry.From(message), RedisJsonContext.Default.InboxEntry);
-        var parameters = new AddParameters(keys.Inbox(message.Conversation.Key), EntryField(message.MessageId), entry, _ttlMilliseconds);
-        return (int)await connection.GetDatabase().ScriptEvaluateAsync(AddScript, parameters) == 1;
+        var session = keys.Session(conversationKey);
+        var parameters = new AddParameters(
+            keys.Inbox(conversationKey), session, keys.Dedupe(conversationKey, message.MessageId), EntryField(message.MessageId), entry, _ttlMilliseconds);
+        var result = (RedisResult[])(await connection.GetDatabase().ScriptEvaluateAsync(AddScript, parameters))!;
+        if ((int)result[0] != 1)
+        {
+            return new InboxAddition(false, null);
+        }
+
+        if (result.Length == 1)
+        {
+            return new InboxAddition(true, null);
+        }
+
+        try
+        {
+            return new InboxAddition(true, RedisSessionStore.ReadLoaded(session, result, 1));
+        }
+        catch (Exception ex) when (ex is InvalidDataException or JsonException)
+        {
+            // Kept all the same; the turn loads the session itself and reports what is wrong with it.
+            return new InboxAddition(true, null);
+        }
     }
 
     public async ValueTask RemoveAsync(string conversationKey, string messageId)
@@ -171,7 +198,8 @@ public sealed partial class RedisTurnInbox(
     private partial void LogUnreadable(string key, string field);
 
     // LuaScript binds @Inbox, @InboxField… to these properties by name (RedisKey → KEYS[], the rest → ARGV[]).
-    private sealed record AddParameters(RedisKey Inbox, RedisValue InboxField, byte[] Entry, long TtlMilliseconds);
+    // @Key and @Dedupe are the names RedisSessionStore.LoadOnceLua reads the session and the message's dedupe key by.
+    private sealed record AddParameters(RedisKey Inbox, RedisKey Key, RedisKey Dedupe, RedisValue InboxField, byte[] Entry, long TtlMilliseconds);
 
     private sealed record RemoveParameters(RedisKey Inbox, RedisValue InboxField);
 }

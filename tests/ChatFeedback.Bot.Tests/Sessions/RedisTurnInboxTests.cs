@@ -24,8 +24,8 @@ public sealed class InProcessTurnInboxTests
         var message = InboundMessage.FromText("1", new ConversationAddress("test", "c"), "hi", "en", DateTimeOffset.UnixEpoch);
 
         Assert.False(inbox.IsDurable);
-        Assert.True(await inbox.AddAsync(message));
-        Assert.True(await inbox.AddAsync(message));
+        Assert.True((await inbox.AddAsync(message)).Added);
+        Assert.True((await inbox.AddAsync(message)).Added);
         Assert.Empty(await inbox.PendingAsync(TestContext.Current.CancellationToken).ToListAsync(TestContext.Current.CancellationToken));
     }
 }
@@ -70,7 +70,7 @@ public abstract class RedisTurnInboxTestBase(RedisServerFixture redis)
 
         foreach (var message in arrivals)
         {
-            Assert.True(await inbox.AddAsync(message));
+            Assert.True((await inbox.AddAsync(message)).Added);
         }
 
         var pending = await PendingAsync(inbox);
@@ -88,7 +88,7 @@ public abstract class RedisTurnInboxTestBase(RedisServerFixture redis)
         await inbox.AddAsync(Text(to, "1", "first"));
         await inbox.AddAsync(Text(to, "2"));
 
-        Assert.False(await inbox.AddAsync(Text(to, "1", "again")));
+        Assert.False((await inbox.AddAsync(Text(to, "1", "again"))).Added);
 
         Assert.Equal(["first", "hello"], (await PendingAsync(inbox)).Select(m => m.Text));
         Assert.Equal(2, (long)await redis.Connection.GetDatabase().HashGetAsync(_keys.Inbox(to.Key), "n"));
@@ -191,10 +191,31 @@ public abstract class RedisTurnInboxTestBase(RedisServerFixture redis)
         await inbox.AddAsync(Text(to, "warm-up")); // the script is known on this connection from now on
 
         var before = instance.GetServers().Sum(server => server.GetCounters().Interactive.OperationCount);
-        Assert.True(await inbox.AddAsync(Text(to, "1")));
+        Assert.True((await inbox.AddAsync(Text(to, "1"))).Added);
         var after = instance.GetServers().Sum(server => server.GetCounters().Interactive.OperationCount);
 
         Assert.Equal(1, after - before);
+    }
+
+    [Fact]
+    public async Task AnAddWithNothingElseWaitingReadsTheSessionAndAnyOtherAddDoesNot()
+    {
+        var (inbox, sessions) = (CreateInbox(), CreateSessions());
+        var to = NewConversation();
+        Assert.Equal(new LoadedSession(null, false), (await inbox.AddAsync(Text(to, "1"))).Loaded); // no session yet
+
+        await sessions.TrySaveAsync(to.Key, Session(to), 0, new MessageIdentity("test", "1"), Ct);
+        var first = await inbox.AddAsync(Text(to, "2"));
+        Assert.Equal((1L, "en", true), (first.Loaded?.Session?.Version, first.Loaded?.Session?.State.Locale, first.Loaded?.Session?.State.IsIdle));
+        Assert.False(first.Loaded?.AlreadyHandled);
+
+        // Another message waits behind it: what it would read could change before its turn.
+        Assert.Equal(new InboxAddition(true, null), await inbox.AddAsync(Text(to, "3")));
+
+        // A redelivery of a message whose turn was saved is reported, as the turn's own load would.
+        var other = NewConversation();
+        await sessions.TrySaveAsync(other.Key, Session(other), 0, new MessageIdentity("test", "4"), Ct);
+        Assert.True((await inbox.AddAsync(Text(other, "4"))).Loaded?.AlreadyHandled);
     }
 
     private static StoredSession Session(ConversationAddress to) => new(DialogState.Idle("en"), to, 0, false, Now);

@@ -50,7 +50,10 @@ internal sealed class TurnGate
     }
 }
 
-/// <summary>The host's real session store, with each turn's load (the one on behalf of a message) held at a <see cref="TurnGate"/>.</summary>
+/// <summary>
+/// The host's real session store, with each turn's save (the one on behalf of a message, where the turn takes effect)
+/// held at a <see cref="TurnGate"/>. Not the load: a turn whose session the inbox read with the add loads nothing.
+/// </summary>
 internal sealed class GatedSessionStore(ISessionStore inner, TurnGate gate) : ISessionStore
 {
     public bool DeduplicatesOnSave => inner.DeduplicatesOnSave;
@@ -58,17 +61,17 @@ internal sealed class GatedSessionStore(ISessionStore inner, TurnGate gate) : IS
     public Task<StoredSession?> LoadAsync(string conversationKey, CancellationToken cancellationToken) =>
         inner.LoadAsync(conversationKey, cancellationToken);
 
-    public async Task<(StoredSession? Session, bool AlreadyHandled)> LoadAsync(string conversationKey, MessageIdentity causedBy, CancellationToken cancellationToken)
-    {
-        await gate.PassAsync(cancellationToken);
-        return await inner.LoadAsync(conversationKey, causedBy, cancellationToken);
-    }
+    public Task<(StoredSession? Session, bool AlreadyHandled)> LoadAsync(string conversationKey, MessageIdentity causedBy, CancellationToken cancellationToken) =>
+        inner.LoadAsync(conversationKey, causedBy, cancellationToken);
 
     public Task<bool> TrySaveAsync(string conversationKey, StoredSession session, long expectedVersion, CancellationToken cancellationToken) =>
         inner.TrySaveAsync(conversationKey, session, expectedVersion, cancellationToken);
 
-    public Task<SaveOutcome> TrySaveAsync(string conversationKey, StoredSession session, long expectedVersion, MessageIdentity causedBy, CancellationToken cancellationToken) =>
-        inner.TrySaveAsync(conversationKey, session, expectedVersion, causedBy, cancellationToken);
+    public async Task<SaveOutcome> TrySaveAsync(string conversationKey, StoredSession session, long expectedVersion, MessageIdentity causedBy, CancellationToken cancellationToken)
+    {
+        await gate.PassAsync(cancellationToken);
+        return await inner.TrySaveAsync(conversationKey, session, expectedVersion, causedBy, cancellationToken);
+    }
 
     public Task<bool> AdmitAsync(string conversationKey, MessageIdentity causedBy, CancellationToken cancellationToken) =>
         inner.AdmitAsync(conversationKey, causedBy, cancellationToken);
