@@ -251,7 +251,8 @@ static LoadResults Build(LoadOptions options, List<Customer> customers, Snapshot
 /// <summary>
 /// The commands the service sent, from a delta of <c>INFO commandstats</c>. Redis counts the commands a Lua script runs
 /// (redis.call) under their own names besides the EVALSHA/EVAL that ran them, and those are not round trips: the turn
-/// inbox's add (HEXISTS, HINCRBY, HSET, PEXPIRE), the session load (HGET, EXISTS) and save (EXISTS, HGET, HSET,
+/// inbox's add (HEXISTS, HINCRBY, HSET, PEXPIRE, HLEN, and the session's HGETs and the dedupe key's EXISTS when nothing
+/// else waits), the session load when the add did not read it (HGET, EXISTS) and save (EXISTS, HGET, HSET,
 /// PEXPIRE, SET, and the inbox removal HDEL, HLEN; an empty inbox goes with HDEL, not the DEL the service sends itself).
 /// The service never sends any of these itself but SET: the save script admits the message with it (once per saving
 /// HSET, which is every script HSET but the inbox add's, one per HINCRBY; only in a script that checks EXISTS first),

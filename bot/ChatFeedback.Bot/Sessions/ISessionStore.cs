@@ -55,7 +55,7 @@ public interface ISessionStore
     /// <summary>
     /// Admits <paramref name="causedBy"/> for a turn that saves nothing (a press of an old question: only a notice goes
     /// out): false when a store that <see cref="DeduplicatesOnSave"/> has admitted it before. The Redis store takes the
-    /// message out of the turn inbox in the same step, so such a turn stays within three round trips. Any other store
+    /// message out of the turn inbox in the same step, so such a turn costs no more round trips than one that saves. Any other store
     /// admitted the message at enqueue and says true.
     /// </summary>
     Task<bool> AdmitAsync(string conversationKey, MessageIdentity causedBy, CancellationToken cancellationToken) => Task.FromResult(true);
