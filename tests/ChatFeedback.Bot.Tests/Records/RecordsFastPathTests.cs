@@ -40,6 +40,19 @@ public abstract class RecordsFastPathTests() : RecordsHostTests(new DateTimeOffs
         return await Customers.FindAsync(address, Ct) ?? throw new InvalidOperationException("The first turn created no customer.");
     }
 
+    /// <summary>
+    /// Message m1 recorded on the fast path, redelivered there and then through EF; m2 recorded through EF and redelivered
+    /// on the fast path: each path must find what the other wrote.
+    /// </summary>
+    private async Task RecordRedeliveredAsync(ConversationAddress address, CustomerSnapshot known, params DialogEffect[] effects)
+    {
+        await Turns.RecordAsync(Turn(address, "m1", known, effects), Ct);
+        await Turns.RecordAsync(Turn(address, "m1", known, effects), Ct);
+        await Turns.RecordAsync(Turn(address, "m1", null, effects), Ct);
+        await Turns.RecordAsync(Turn(address, "m2", null, effects), Ct);
+        await Turns.RecordAsync(Turn(address, "m2", known, effects), Ct);
+    }
+
     private static DialogEffect[] Answers() =>
     [
         new AnswerRecorded(Survey, 3, "product_quality", StepKind.Rating, "4", 4, "csat", "product"),
@@ -86,11 +99,7 @@ public abstract class RecordsFastPathTests() : RecordsHostTests(new DateTimeOffs
         var known = await KnownCustomerAsync(address);
         var answer = new AnswerRecorded(Survey, 3, "product_quality", StepKind.Rating, "5", 5, "csat", "product");
 
-        await Turns.RecordAsync(Turn(address, "m1", known, answer), Ct);
-        await Turns.RecordAsync(Turn(address, "m1", known, answer), Ct); // redelivered, fast path again
-        await Turns.RecordAsync(Turn(address, "m1", null, answer), Ct); // and through EF, which finds it there
-        await Turns.RecordAsync(Turn(address, "m2", null, answer), Ct); // recorded through EF, redelivered on the fast path
-        await Turns.RecordAsync(Turn(address, "m2", known, answer), Ct);
+        await RecordRedeliveredAsync(address, known, answer);
 
         await using var db = Db();
         Assert.Equal(["m1", "m2"], await db.Responses.OrderBy(r => r.Id).Select(r => r.MessageId).ToListAsync(Ct));
@@ -144,11 +153,7 @@ public abstract class RecordsFastPathTests() : RecordsHostTests(new DateTimeOffs
         var address = Address("c7");
         var known = await KnownCustomerAsync(address);
 
-        await Turns.RecordAsync(Turn(address, "m1", known, OpensACase()), Ct);
-        await Turns.RecordAsync(Turn(address, "m1", known, OpensACase()), Ct); // redelivered, fast path again
-        await Turns.RecordAsync(Turn(address, "m1", null, OpensACase()), Ct); // and through EF, which finds it there
-        await Turns.RecordAsync(Turn(address, "m2", null, OpensACase()), Ct); // recorded through EF, redelivered on the fast path
-        await Turns.RecordAsync(Turn(address, "m2", known, OpensACase()), Ct);
+        await RecordRedeliveredAsync(address, known, OpensACase());
 
         await using var db = Db();
         var cases = await db.Cases.Include(c => c.Events).OrderBy(c => c.SourceMessageId).ToListAsync(Ct);
@@ -218,11 +223,7 @@ public abstract class RecordsFastPathTests() : RecordsHostTests(new DateTimeOffs
         var address = Address("c9");
         var known = await KnownCustomerAsync(address);
 
-        await Turns.RecordAsync(Turn(address, "m1", known, FollowsUp()), Ct);
-        await Turns.RecordAsync(Turn(address, "m1", known, FollowsUp()), Ct); // redelivered, fast path again
-        await Turns.RecordAsync(Turn(address, "m1", null, FollowsUp()), Ct); // and through EF, which finds it there
-        await Turns.RecordAsync(Turn(address, "m2", null, FollowsUp()), Ct); // recorded through EF, redelivered on the fast path
-        await Turns.RecordAsync(Turn(address, "m2", known, FollowsUp()), Ct);
+        await RecordRedeliveredAsync(address, known, FollowsUp());
 
         await using var db = Db();
         var cases = await db.Cases.Include(c => c.Events).OrderBy(c => c.SourceMessageId).ToListAsync(Ct);
