@@ -78,7 +78,7 @@ public sealed class TurnQueue : BackgroundService, IInboundSink
                 return EnqueueResult.Rejected;
             }
 
-            await _partitions[PartitionOf(conversationKey)].Writer.WriteAsync(new QueuedTurn(message, addition.Loaded), cancellationToken);
+            await _partitions[PartitionOf(conversationKey)].Writer.WriteAsync(new QueuedTurn(message, addition.Loaded, addition.Added), cancellationToken);
             queued = true;
             return EnqueueResult.Queued;
         }
@@ -113,7 +113,7 @@ public sealed class TurnQueue : BackgroundService, IInboundSink
     internal ValueTask RequeueAsync(InboundMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        return _partitions[PartitionOf(message.Conversation.Key)].Writer.WriteAsync(new QueuedTurn(message, null), cancellationToken);
+        return _partitions[PartitionOf(message.Conversation.Key)].Writer.WriteAsync(new QueuedTurn(message, null, OwnsEntry: true), cancellationToken);
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
@@ -146,7 +146,7 @@ public sealed class TurnQueue : BackgroundService, IInboundSink
     private async Task RunWorkerAsync(ChannelReader<QueuedTurn> reader, CancellationToken stoppingToken)
     {
         await Task.Yield(); // the workers run concurrently from the start, not on the host's start-up thread
-        await foreach (var (message, loaded) in reader.ReadAllAsync(CancellationToken.None))
+        await foreach (var (message, loaded, ownsEntry) in reader.ReadAllAsync(CancellationToken.None))
         {
             if (stoppingToken.IsCancellationRequested)
             {
@@ -187,9 +187,11 @@ public sealed class TurnQueue : BackgroundService, IInboundSink
                 message.Interaction?.Inline?.StopWaiting();
             }
 
-            if (!settled)
+            if (!settled && ownsEntry)
             {
-                // The turn ended without a save that took the message out of the inbox.
+                // The turn ended without a save that took the message out of the inbox. A copy that found the entry there
+                // (a redelivery while the first delivery waits, here or on another instance) leaves it to that delivery:
+                // removed now, it would be lost if that instance then died before its turn.
                 await RemoveFromInboxAsync(message);
             }
         }
@@ -209,5 +211,8 @@ public sealed class TurnQueue : BackgroundService, IInboundSink
     }
 }
 
-/// <summary>A queued message, with the session the inbox read when it added it (see <see cref="ITurnInbox.AddAsync"/>).</summary>
-internal readonly record struct QueuedTurn(InboundMessage Message, LoadedSession? Loaded);
+/// <summary>
+/// A queued message, with the session the inbox read when it added it (see <see cref="ITurnInbox.AddAsync"/>), and
+/// whether its inbox entry is this delivery's (added by it, or recovered from the inbox) rather than an earlier one's.
+/// </summary>
+internal readonly record struct QueuedTurn(InboundMessage Message, LoadedSession? Loaded, bool OwnsEntry);

@@ -3,6 +3,7 @@ using System.Text.Json;
 using ChatFeedback.Adapters;
 using ChatFeedback.Adapters.Telegram;
 using ChatFeedback.Bot.Conversations;
+using ChatFeedback.Bot.Records;
 using ChatFeedback.Bot.Sessions;
 using ChatFeedback.Bot.Tests.Support;
 using ChatFeedback.Dialogs;
@@ -165,6 +166,51 @@ public sealed class TelegramRedisTests(RedisServerFixture redis)
     }
 
     [Fact]
+    public async Task ARedeliveryWhoseTurnFailsLeavesTheFirstDeliverysInboxEntryToIt()
+    {
+        using var api = new BotApiStub();
+        var settings = RedisSettings();
+        var customer = new TelegramCustomer(null, api, 7008, "en");
+        var update = customer.Message(TelegramCustomer.NextUpdateId(), "/start");
+        var id = update["update_id"]!.GetValue<int>().ToString(CultureInfo.InvariantCulture);
+        var gate = new TurnGate();
+
+        // B's records are down: every turn there fails.
+        await using var b = new TelegramBotFactory(api, settings, services: services => services.AddSingleton<ITurnRecords, UnavailableTurnRecords>());
+        using var webhookB = b.CreateClient();
+
+        // The first delivery's turn hangs on A; Telegram's redelivery of the same update reaches B and fails there.
+        await using (var a = new TelegramBotFactory(api, settings, services: services =>
+        {
+            HoldTurns(services, gate);
+            services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromMilliseconds(200));
+        }))
+        {
+            using var webhookA = a.CreateClient();
+            customer.Webhook = webhookA;
+            await customer.DeliverAsync(update);
+            await gate.HeldAsync(1);
+
+            customer.Webhook = webhookB;
+            await customer.DeliverAsync(update);
+            await b.Turns.FailedAsync(id);
+            var next = (await customer.SayAsync("hello")).ToString(CultureInfo.InvariantCulture); // queued behind it on B
+            await b.Turns.FailedAsync(next);
+
+            Assert.Equal([id], await a.Get<ITurnInbox>().PendingAsync(Ct).Select(m => m.MessageId).ToListAsync(Ct));
+        } // A dies with its turn held, as good as a crash.
+
+        await using var recovering = new TelegramBotFactory(api, settings);
+        using var recoveringWebhook = recovering.CreateClient(); // starts the host, which queues what the inbox holds
+        await recovering.Turns.EndedAsync(id);
+        await customer.RepliesAsync(2);
+
+        var t = new FlowTexts(recovering.Get<FlowCatalog>(), "en");
+        Assert.Single(api.Delivered(customer.ChatId), m => m.Text == Html(t.Step("menu", "greeting")));
+        Assert.False(await redis.Connection.GetDatabase().KeyExistsAsync(Inbox(settings, customer.ConversationKey)));
+    }
+
+    [Fact]
     public async Task ATelegramTurnCostsTwoRedisRoundTrips()
     {
         using var api = new BotApiStub();
@@ -290,4 +336,11 @@ public sealed class TelegramRedisTests(RedisServerFixture redis)
         ["Redis:ConnectionString"] = redis.ConnectionString,
         ["Redis:KeyPrefix"] = RedisServerFixture.NewKeys().Prefix,
     };
+
+    /// <summary>A records store that is down: the turn cannot be recorded, so it does not happen.</summary>
+    private sealed class UnavailableTurnRecords : ITurnRecords
+    {
+        public Task<Guid?> RecordAsync(TurnRecord turn, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("The records store is unavailable.");
+    }
 }
