@@ -10,18 +10,20 @@ namespace ChatFeedback.Bot.Records;
 /// Carries out the engine's effects that belong in the records: answers and skips become response rows, OpenCase a
 /// case with its SLA deadlines, ScheduleFollowUp a check-in (linked to the case the same message opened; its trigger is
 /// set once the row is committed, see <see cref="IFollowUpPlanner"/>), OptOut / OptIn the customer's consent, EraseData
-/// the erasure; and every turn keeps the conversation's identity current. Unlike an <c>IEffectHandler</c>, it runs inside the turn, before the session
-/// is saved, with all of the turn's effects at once: one context and one SaveChanges, and a failure fails the turn.
+/// the erasure; and every turn keeps the conversation's identity current. Unlike an <c>IEffectHandler</c>, it runs
+/// inside the turn, before the session is saved, with all of the turn's effects at once: one context and one
+/// SaveChanges, and a failure fails the turn.
 /// </summary>
 /// <remarks>
 /// A redelivered message (its turn recorded but the session not saved, or a retry after a save conflict) hits the
 /// unique keys, (conversation, message, step) for answers and (conversation, message) for cases, and the check-in's id,
-/// which is made from the conversation and the message: the turn is then recorded again without what is already there. That works the same on SQLite and PostgreSQL, and costs nothing
-/// on the usual path.
+/// which is made from the conversation and the message: the turn is then recorded again without what is already there.
+/// That works the same on SQLite and PostgreSQL, and costs nothing on the usual path.
 /// <para>
 /// Most turns (a known customer answering, moving on, opening a case or asking for a follow-up, nothing else to record)
-/// skip EF: their answer, case and check-in rows go to <see cref="AnswerWriter"/>, which commits them together with the other turns running at that
-/// moment and skips a row already there. Everything else takes the path through EF described above.
+/// skip EF: their answer, case and check-in rows go to <see cref="AnswerWriter"/>, which commits them together with the
+/// other turns running at that moment and skips a row already there. Everything else takes the path through EF
+/// described above.
 /// </para>
 /// </remarks>
 internal sealed partial class RecordsEffectHandler(
@@ -215,8 +217,8 @@ internal sealed partial class RecordsEffectHandler(
 
     /// <summary>
     /// The common turn, which <see cref="AnswerWriter"/> commits with the turns running beside it: a known customer whose
-    /// identity needs no write, no invitation an answer could be matched to, and no effect for the records but answers
-    /// and opened cases (the effects the EF path handles besides those are the ones listed here).
+    /// identity needs no write, no invitation an answer could be matched to, and no effect for the records but answers,
+    /// opened cases and a follow-up (the effects the EF path handles besides those are the ones listed here).
     /// </summary>
     internal static bool FitsFastPath(TurnRecord turn, CustomerSnapshot known)
     {
