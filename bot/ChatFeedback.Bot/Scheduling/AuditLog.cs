@@ -1,4 +1,3 @@
-using System.Globalization;
 using ChatFeedback.Bot.Records;
 
 namespace ChatFeedback.Bot.Scheduling;
@@ -8,14 +7,7 @@ internal static class AuditLog
 {
     public const string Scheduler = "scheduler";
 
+    // The records' own audit row (RecordChanges.Audit), with the row id as the entity id.
     public static void Add(RecordsDbContext db, DateTimeOffset at, string entity, Guid id, string action, string actor, string? detail = null) =>
-        db.AuditEntries.Add(new AuditEntry
-        {
-            At = at,
-            Entity = entity,
-            EntityId = id.ToString("D", CultureInfo.InvariantCulture),
-            Action = action,
-            Actor = actor,
-            Detail = detail,
-        });
+        db.Audit(at, entity, id, action, actor, detail);
 }
