@@ -31,9 +31,9 @@ public enum Tier
     SeniorManagement,
 }
 
-/// <summary>What a complaint says beyond its grade; each flag can come from a rule, the model or the customer's record.</summary>
+/// <summary>The flags a complaint raises beyond its grade (CA1711 keeps "Flags" out of the name); each can come from a rule, the model or the customer's record.</summary>
 [Flags]
-public enum AssessmentFlags
+public enum Signals
 {
     None = 0,
     Safety = 1,

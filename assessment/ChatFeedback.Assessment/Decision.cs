@@ -11,7 +11,7 @@ public sealed record Findings(
     string Category,
     IReadOnlyList<string> Themes,
     double Sentiment,
-    AssessmentFlags Flags,
+    Signals Flags,
     Grade Floor,
     double Confidence,
     IReadOnlyList<Evidence> Evidence,
@@ -25,7 +25,7 @@ public sealed record ModelVerdict(
     string Category,
     IReadOnlyList<string> Themes,
     double Sentiment,
-    AssessmentFlags Flags,
+    Signals Flags,
     string Rationale,
     double Confidence);
 
@@ -40,7 +40,7 @@ public sealed record Decision(
     string Category,
     IReadOnlyList<string> Themes,
     double Sentiment,
-    AssessmentFlags Flags,
+    Signals Flags,
     string Rationale,
     double Confidence,
     string Source,
