@@ -1,6 +1,8 @@
 using ChatFeedback.Bot.Api;
+using ChatFeedback.Bot.Assessment;
 using ChatFeedback.Bot.Records;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
 
 namespace ChatFeedback.Bot.Cases;
 
@@ -15,7 +17,29 @@ public sealed record CaseView(Guid Id, string Status, string Tier, DateTimeOffse
 
 public sealed record CheckInView(Guid Id, string Status, DateTimeOffset DueAt, DateTimeOffset Deadline);
 
-/// <summary><c>POST /api/cases/{id}/respond</c> and <c>/resolve</c> (API key).</summary>
+/// <summary>A case with its routing, its decision records (oldest first; the last is current) and its timeline.</summary>
+/// <param name="Grade">The latest decision's grade; null until the case is first assessed.</param>
+public sealed record CaseDetailsView(
+    Guid Id,
+    string Status,
+    string FlowId,
+    string Category,
+    string Severity,
+    string? Grade,
+    string? Scope,
+    string Tier,
+    DateTimeOffset OpenedAt,
+    DateTimeOffset RespondBy,
+    DateTimeOffset HandleBy,
+    DateTimeOffset? RespondedAt,
+    DateTimeOffset? ResolvedAt,
+    string? Resolution,
+    IReadOnlyList<DecisionView> Decisions,
+    IReadOnlyList<CaseEventView> Events);
+
+public sealed record CaseEventView(DateTimeOffset At, string Kind, string? Detail);
+
+/// <summary><c>GET /api/cases/{id}</c>, <c>POST /api/cases/{id}/respond</c> and <c>/resolve</c> (API key).</summary>
 public static class CaseEndpoints
 {
     public const int MaxTextLength = 4000;
@@ -24,9 +48,40 @@ public static class CaseEndpoints
     public static IEndpointRouteBuilder MapCases(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/cases").WithTags("Cases").RequireApiKey();
+        group.MapGet("/{id:guid}", GetAsync).WithName("GetCase");
         group.MapPost("/{id:guid}/respond", RespondAsync).WithName("RespondToCase");
         group.MapPost("/{id:guid}/resolve", ResolveAsync).WithName("ResolveCase");
         return endpoints;
+    }
+
+    public static async Task<Results<Ok<CaseDetailsView>, ProblemHttpResult>> GetAsync(Guid id, IDbContextFactory<RecordsDbContext> contexts, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(contexts);
+        await using var db = contexts.CreateDbContext();
+        var found = await db.Cases.AsNoTracking().Include(c => c.Events).FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        if (found is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Case not found", detail: $"No case {id}.");
+        }
+
+        var decisions = await db.CaseDecisions.AsNoTracking().Where(d => d.CaseId == id).OrderBy(d => d.Id).ToListAsync(cancellationToken);
+        return TypedResults.Ok(new CaseDetailsView(
+            found.Id,
+            found.Status.ToString(),
+            found.FlowId,
+            found.Category,
+            found.Severity,
+            found.Grade,
+            found.Scope,
+            found.Tier.ToString(),
+            found.OpenedAt,
+            found.RespondBy,
+            found.HandleBy,
+            found.RespondedAt,
+            found.ResolvedAt,
+            found.Resolution,
+            decisions.Select(DecisionView.Of).ToList(),
+            found.Events.OrderBy(e => e.At).ThenBy(e => e.Id).Select(e => new CaseEventView(e.At, e.Kind, e.Detail)).ToList()));
     }
 
     public static Task<Results<Ok<CaseView>, ValidationProblem, ProblemHttpResult>> RespondAsync(

@@ -23,7 +23,19 @@ public static class FlowDirectory
     public static string Bundled => System.IO.Path.Combine(AppContext.BaseDirectory, "flows");
 
     /// <summary>The places a configured path may point to, in the order they are tried.</summary>
-    public static IReadOnlyList<string> Candidates(string configured)
+    public static IReadOnlyList<string> Candidates(string configured) => Candidates(configured, FlowsOptions.DefaultPath);
+
+    /// <summary>The first existing candidate, or null.</summary>
+    public static string? Resolve(string configured) => Resolve(configured, FlowsOptions.DefaultPath);
+
+    /// <summary>The first existing candidate for a data folder of the repository whose default is <paramref name="defaultPath"/>.</summary>
+    public static string? Resolve(string configured, string defaultPath) => Candidates(configured, defaultPath).FirstOrDefault(Directory.Exists);
+
+    /// <summary>
+    /// The places a configured data folder (flows, assessment rules) may point to, in the order they are tried; the build
+    /// copies each default folder next to the executable under its last segment (<c>dialogs/flows</c> → <c>flows/</c>).
+    /// </summary>
+    public static IReadOnlyList<string> Candidates(string configured, string defaultPath)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(configured);
         if (System.IO.Path.IsPathRooted(configured))
@@ -32,7 +44,7 @@ public static class FlowDirectory
         }
 
         var candidates = new List<string> { System.IO.Path.GetFullPath(configured) };
-        if (!IsDefault(configured))
+        if (!IsDefault(configured, defaultPath))
         {
             candidates.Add(System.IO.Path.GetFullPath(System.IO.Path.Combine(AppContext.BaseDirectory, configured)));
             return candidates;
@@ -50,16 +62,13 @@ public static class FlowDirectory
             }
         }
 
-        // Published, or run from bin/: the default folder travels with the build as flows/.
-        candidates.Add(Bundled);
+        // Published, or run from bin/: the default folder travels with the build (flows/, assessment/).
+        candidates.Add(System.IO.Path.Combine(AppContext.BaseDirectory, defaultPath[(defaultPath.LastIndexOf('/') + 1)..]));
         return candidates;
     }
 
-    /// <summary>The first existing candidate, or null.</summary>
-    public static string? Resolve(string configured) => Candidates(configured).FirstOrDefault(Directory.Exists);
-
-    private static bool IsDefault(string configured) =>
-        string.Equals(configured.Replace('\\', '/').TrimEnd('/'), FlowsOptions.DefaultPath, StringComparison.Ordinal);
+    private static bool IsDefault(string configured, string defaultPath) =>
+        string.Equals(configured.Replace('\\', '/').TrimEnd('/'), defaultPath, StringComparison.Ordinal);
 }
 
 internal sealed class FlowsOptionsValidator : IValidateOptions<FlowsOptions>

@@ -12,6 +12,17 @@ internal sealed class CaseRecords(IDbContextFactory<RecordsDbContext> contexts) 
             .FirstOrDefaultAsync(c => c.ConversationKey == conversationKey && c.SourceMessageId == messageId, cancellationToken);
     }
 
+    public async Task<IReadOnlyList<Guid>> FindIdsOpenedByAsync(string conversationKey, string messageId, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        var second = messageId + "#";
+        return await db.Cases.AsNoTracking()
+            .Where(c => c.ConversationKey == conversationKey && (c.SourceMessageId == messageId || c.SourceMessageId.StartsWith(second)))
+            .OrderBy(c => c.OpenedAt)
+            .Select(c => c.Id)
+            .ToListAsync(cancellationToken);
+    }
+
     public async Task<Case?> FindAsync(Guid caseId, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();

@@ -9,6 +9,9 @@ public interface ICaseRecords
     /// </summary>
     Task<Case?> FindOpenedByAsync(string conversationKey, string messageId, CancellationToken cancellationToken);
 
+    /// <summary>The ids of the cases a turn opened (one, or more when one message opened several), oldest first.</summary>
+    Task<IReadOnlyList<Guid>> FindIdsOpenedByAsync(string conversationKey, string messageId, CancellationToken cancellationToken);
+
     /// <summary>A case with its timeline, or null.</summary>
     Task<Case?> FindAsync(Guid caseId, CancellationToken cancellationToken);
 }

@@ -35,6 +35,9 @@ public sealed class Customer
     /// <summary>Where that yes came from (the channel and how, e.g. <c>telegram:consent</c>).</summary>
     public string? OptInSource { get; set; }
 
+    /// <summary>The shop's customer tier as last reported with a purchase (e.g. <c>vip</c>); null = none given.</summary>
+    public string? Tier { get; set; }
+
     public List<ChannelIdentity> Identities { get; } = [];
 }
 
@@ -111,6 +114,12 @@ public sealed class Order
     public decimal? Amount { get; set; }
 
     public string? Currency { get; set; }
+
+    /// <summary>The store the purchase was made in, when the shop says (an analytics segment).</summary>
+    public string? Store { get; set; }
+
+    /// <summary>The store's region, when the shop says (an analytics segment).</summary>
+    public string? Region { get; set; }
 
     public DateTimeOffset ReceivedAt { get; set; }
 
@@ -260,8 +269,14 @@ public sealed class Case
 
     public string Category { get; set; } = "";
 
-    /// <summary>The engine's severity name (Minor, Moderate, Severe).</summary>
+    /// <summary>The severity name (Minor, Moderate, Severe): the flow's until the case is assessed, then the latest decision's.</summary>
     public string Severity { get; set; } = "";
+
+    /// <summary>The latest decision's grade (General, Significant, Major); null until the case is first assessed.</summary>
+    public string? Grade { get; set; }
+
+    /// <summary>The latest decision's scope (Individual, Group, Widespread); null until the case is first assessed.</summary>
+    public string? Scope { get; set; }
 
     public CaseTier Tier { get; set; }
 
@@ -284,6 +299,76 @@ public sealed class Case
     public DateTimeOffset UpdatedAt { get; set; }
 
     public List<CaseEvent> Events { get; } = [];
+}
+
+/// <summary>
+/// One assessment of a case (rules, a language model, or an agent's correction): how serious, who must take it, and
+/// why. Appended, never changed: the latest is the case's current grade, the rest its history. One per case and
+/// trigger (the message or correction that caused it), so a redelivery never assesses twice.
+/// </summary>
+public sealed class CaseDecision
+{
+    public long Id { get; set; }
+
+    public Guid CaseId { get; set; }
+
+    public DateTimeOffset At { get; set; }
+
+    /// <summary>What caused it: <c>opened</c>, <c>message:&lt;channel message id&gt;</c>, <c>correction:&lt;id&gt;</c>.</summary>
+    public string Trigger { get; set; } = "";
+
+    public string Scope { get; set; } = "";
+
+    public string Severity { get; set; } = "";
+
+    public string Grade { get; set; } = "";
+
+    public CaseTier Tier { get; set; }
+
+    public string Category { get; set; } = "";
+
+    /// <summary>Theme ids, comma-separated.</summary>
+    public string Themes { get; set; } = "";
+
+    /// <summary>−1 (very negative) … 1.</summary>
+    public double Sentiment { get; set; }
+
+    /// <summary>Flag names (safety, legal, churn, repeat, vip), comma-separated.</summary>
+    public string Flags { get; set; } = "";
+
+    /// <summary>A short explanation in the case's language.</summary>
+    public string Rationale { get; set; } = "";
+
+    public double Confidence { get; set; }
+
+    /// <summary><c>rules</c>, <c>llm</c>, <c>rules-fallback</c> or <c>agent</c>.</summary>
+    public string Source { get; set; } = "";
+
+    /// <summary>The grade below which nothing may go (set by safety, legal and VIP rules).</summary>
+    public string Floor { get; set; } = "";
+
+    /// <summary>The language model asked, when one was (null for rules and agents).</summary>
+    public string? Model { get; set; }
+
+    /// <summary>The rules' or prompt's version the decision was made with.</summary>
+    public string? PromptVersion { get; set; }
+
+    public int LatencyMs { get; set; }
+
+    /// <summary>Why the model's verdict was not used (timeout, error, invalid, circuit open, disabled).</summary>
+    public string? FallbackReason { get; set; }
+
+    /// <summary>The customer's text was cut to the configured limit before it was read.</summary>
+    public bool Truncated { get; set; }
+
+    /// <summary>The evidence: rule ids and what they matched, as JSON.</summary>
+    public string? Evidence { get; set; }
+
+    /// <summary>Who made it: <c>assessment</c>, or the agent who corrected the grade.</summary>
+    public string Actor { get; set; } = "";
+
+    /// <summary>The agent's reason for a correction.</summary>
+    public string? Reason { get; set; }
 }
 
 /// <summary>One entry of a case's timeline (opened, responded, SLA breached, escalated, resolved, check-in …).</summary>

@@ -27,6 +27,8 @@ public abstract class RecordsDbContext(DbContextOptions options) : DbContext(opt
 
     public DbSet<CaseEvent> CaseEvents => Set<CaseEvent>();
 
+    public DbSet<CaseDecision> CaseDecisions => Set<CaseDecision>();
+
     public DbSet<CheckIn> CheckIns => Set<CheckIn>();
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
@@ -53,6 +55,7 @@ public abstract class RecordsDbContext(DbContextOptions options) : DbContext(opt
             customer.Property(c => c.Locale).HasMaxLength(16);
             customer.Property(c => c.OptOutSource).HasMaxLength(64);
             customer.Property(c => c.OptInSource).HasMaxLength(64);
+            customer.Property(c => c.Tier).HasMaxLength(32);
             customer.HasMany(c => c.Identities).WithOne().HasForeignKey(i => i.CustomerId).OnDelete(DeleteBehavior.Cascade);
         });
 
@@ -80,6 +83,8 @@ public abstract class RecordsDbContext(DbContextOptions options) : DbContext(opt
             order.HasIndex(o => o.CustomerId);
             order.Property(o => o.Amount).HasPrecision(18, 2);
             order.Property(o => o.Currency).HasMaxLength(3);
+            order.Property(o => o.Store).HasMaxLength(128);
+            order.Property(o => o.Region).HasMaxLength(128);
             order.HasOne<Customer>().WithMany().HasForeignKey(o => o.CustomerId).OnDelete(DeleteBehavior.Cascade);
             order.HasMany(o => o.Items).WithOne().HasForeignKey(i => i.OrderId).OnDelete(DeleteBehavior.Cascade);
         });
@@ -119,6 +124,9 @@ public abstract class RecordsDbContext(DbContextOptions options) : DbContext(opt
             @case.HasIndex(c => new { c.Status, c.RespondBy });
             @case.HasIndex(c => c.CustomerId);
             @case.Property(c => c.Resolution).HasMaxLength(4096);
+            @case.Property(c => c.Grade).HasMaxLength(16);
+            @case.Property(c => c.Scope).HasMaxLength(16);
+            @case.HasIndex(c => new { c.Category, c.OpenedAt });
             @case.HasOne<Customer>().WithMany().HasForeignKey(c => c.CustomerId).OnDelete(DeleteBehavior.SetNull);
             @case.HasMany(c => c.Events).WithOne().HasForeignKey(e => e.CaseId).OnDelete(DeleteBehavior.Cascade);
         });
@@ -129,6 +137,27 @@ public abstract class RecordsDbContext(DbContextOptions options) : DbContext(opt
             caseEvent.HasIndex(e => new { e.CaseId, e.At });
             caseEvent.Property(e => e.Kind).HasMaxLength(32);
             caseEvent.Property(e => e.Detail).HasMaxLength(4096);
+        });
+
+        modelBuilder.Entity<CaseDecision>(decision =>
+        {
+            decision.ToTable("case_decisions");
+            decision.HasIndex(d => new { d.CaseId, d.Trigger }).IsUnique();
+            decision.HasIndex(d => new { d.Category, d.At });
+            decision.HasIndex(d => d.At);
+            decision.Property(d => d.Trigger).HasMaxLength(160);
+            decision.Property(d => d.Scope).HasMaxLength(16);
+            decision.Property(d => d.Severity).HasMaxLength(16);
+            decision.Property(d => d.Grade).HasMaxLength(16);
+            decision.Property(d => d.Floor).HasMaxLength(16);
+            decision.Property(d => d.Category).HasMaxLength(64);
+            decision.Property(d => d.Source).HasMaxLength(24);
+            decision.Property(d => d.Flags).HasMaxLength(128);
+            decision.Property(d => d.Rationale).HasMaxLength(2048);
+            decision.Property(d => d.Evidence).HasMaxLength(8192);
+            decision.Property(d => d.FallbackReason).HasMaxLength(512);
+            decision.Property(d => d.Reason).HasMaxLength(2048);
+            decision.HasOne<Case>().WithMany().HasForeignKey(d => d.CaseId).OnDelete(DeleteBehavior.Cascade);
         });
 
         modelBuilder.Entity<CheckIn>(checkIn =>
