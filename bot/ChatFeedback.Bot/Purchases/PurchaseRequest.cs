@@ -11,6 +11,9 @@ namespace ChatFeedback.Bot.Purchases;
 /// <param name="Locale">en or zh-CN (others fall back to the flows' default).</param>
 /// <param name="TimeZone">IANA zone (Asia/Shanghai) for quiet hours; default <c>Invitations:DefaultTimeZone</c>.</param>
 /// <param name="PurchasedAt">When the purchase happened (ISO 8601 with offset).</param>
+/// <param name="CustomerTier">The shop's tier for the customer (e.g. <c>vip</c>, <c>regular</c>): a VIP's complaint is answered sooner and graded at least significant.</param>
+/// <param name="Store">The store the purchase was made in (an analytics segment).</param>
+/// <param name="Region">The store's region (an analytics segment).</param>
 public sealed record PurchaseRequest(
     string? OrderId,
     string? CustomerId,
@@ -21,7 +24,10 @@ public sealed record PurchaseRequest(
     IReadOnlyList<PurchaseItem?>? Items,
     decimal? Amount,
     string? Currency,
-    DateTimeOffset? PurchasedAt);
+    DateTimeOffset? PurchasedAt,
+    string? CustomerTier = null,
+    string? Store = null,
+    string? Region = null);
 
 /// <summary>The customer's channel identities: <c>{"telegram":{"chatId":123}}</c>, <c>{"msteams":{…}}</c>, <c>{"webchat":{…}}</c>.</summary>
 public sealed record PurchaseChannels(TelegramIdentity? Telegram, TeamsIdentity? MsTeams, WebChatIdentity? WebChat);

@@ -55,6 +55,8 @@ public sealed class PurchaseService(
             PurchasedAt = request.PurchasedAt!.Value.ToUniversalTime(),
             Amount = request.Amount,
             Currency = request.Currency,
+            Store = request.Store,
+            Region = request.Region,
             ReceivedAt = now,
         };
         order.Items.AddRange(request.Items!.Select(i => new OrderItem { Sku = i!.Sku!, Name = i.Name, Quantity = i.Quantity!.Value, UnitPrice = i.UnitPrice }));
@@ -133,6 +135,7 @@ public sealed class PurchaseService(
 
         customer.Locale = request.Locale is { } locale ? catalog.ResolveLocale(locale) : customer.Locale;
         customer.TimeZone = request.TimeZone ?? customer.TimeZone;
+        customer.Tier = request.CustomerTier?.ToLowerInvariant() ?? customer.Tier;
         customer.UpdatedAt = now;
         foreach (var claimed in IdentitiesOf(request.Channels))
         {

@@ -40,6 +40,13 @@ public static partial class PurchaseValidator
             Add("timeZone", $"'{zone}' is not a known IANA time zone id (such as Asia/Shanghai).");
         }
 
+        if (request.CustomerTier is { } tier && !TierName().IsMatch(tier))
+        {
+            Add("customerTier", "A tier name of 1-32 letters, digits, '-' or '_', such as vip or regular.");
+        }
+
+        Label(request.Store, "store", Add);
+        Label(request.Region, "region", Add);
         Items(request.Items, Add);
         if (request.Amount is null)
         {
@@ -177,6 +184,18 @@ public static partial class PurchaseValidator
 
     [GeneratedRegex("^[A-Z]{3}$")]
     private static partial Regex CurrencyCode();
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,32}$")]
+    private static partial Regex TierName();
+
+    /// <summary>A free-form label (store, region): 1-128 characters, no control characters.</summary>
+    private static void Label(string? value, string path, Action<string, string> add)
+    {
+        if (value is not null && (value.Trim().Length is 0 or > 128 || value.Any(char.IsControl)))
+        {
+            add(path, "1-128 characters, no control characters.");
+        }
+    }
 
     [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
     private static partial Regex Email();

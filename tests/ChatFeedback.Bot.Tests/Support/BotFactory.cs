@@ -9,7 +9,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace ChatFeedback.Bot.Tests.Support;
 
 /// <summary>The real service in memory, with the repository's flows, a recording test channel and a fake clock.</summary>
-internal sealed class BotFactory(string? flowsPath = null, Action<IConfigurationBuilder>? configure = null) : WebApplicationFactory<Program>
+internal sealed class BotFactory(string? flowsPath = null, Action<IConfigurationBuilder>? configure = null, Action<IServiceCollection>? services = null) : WebApplicationFactory<Program>
 {
     // Each host keeps its records in a SQLite file of its own.
     private readonly TempDirectory _data = new();
@@ -42,10 +42,11 @@ internal sealed class BotFactory(string? flowsPath = null, Action<IConfiguration
 
         builder.UseSetting("Flows:Path", flowsPath ?? RepoPaths.Flows);
         builder.UseSetting("Storage:DataPath", _data.Path);
-        builder.ConfigureTestServices(services =>
+        builder.ConfigureTestServices(testServices =>
         {
-            services.AddSingleton<IChannelAdapter>(Channel);
-            services.AddSingleton<TimeProvider>(Time);
+            testServices.AddSingleton<IChannelAdapter>(Channel);
+            testServices.AddSingleton<TimeProvider>(Time);
+            services?.Invoke(testServices);
         });
     }
 
