@@ -8,7 +8,6 @@ using ChatFeedback.Bot.Assessment;
 using ChatFeedback.Bot.Records;
 using ChatFeedback.Bot.Tests.Support;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatFeedback.Bot.Tests.Assessment;
@@ -60,7 +59,7 @@ internal sealed class DecisionSignal : IAssessmentListener
 /// Complaints through the web chat and the real host: the case gets a decision record after the customer's reply went
 /// out, from the model when one is configured (WireMock.Net as the chat-completions server), from the rules otherwise.
 /// </summary>
-public sealed class AssessmentEndToEndTests : IAsyncDisposable
+public abstract class AssessmentEndToEndTests : IAsyncDisposable
 {
     private const string ApiKey = "assessment-tests-api-key-0123456789";
 
@@ -68,15 +67,18 @@ public sealed class AssessmentEndToEndTests : IAsyncDisposable
     private readonly DecisionSignal _signal = new();
     private BotFactory? _factory;
     private HttpClient? _client;
+    private RecordsStorage? _storage;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    protected abstract Task<RecordsStorage> CreateStorageAsync();
 
     [Fact]
     public async Task TheReplyArrivesBeforeTheModelAnswersAndTheCaseThenGetsTheModelsDecision()
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _model.Reply(ChatCompletionsStub.Ok(ChatCompletionsStub.Verdict(severity: "moderate", category: "product_quality", rationale: "The kettle was faulty."), holdUntil: release.Task));
-        Start(withModel: true);
+        await StartAsync(withModel: true);
 
         var conversation = await ComplainAsync("The kettle stopped working after two days and the handle cracked.");
 
@@ -106,7 +108,7 @@ public sealed class AssessmentEndToEndTests : IAsyncDisposable
     public async Task AModelThatRatesABurnMinorCannotLowerTheSafetyFloor()
     {
         _model.Reply(ChatCompletionsStub.Ok(ChatCompletionsStub.Verdict(severity: "minor", rationale: "A small issue.")));
-        Start(withModel: true);
+        await StartAsync(withModel: true);
 
         await ComplainAsync("The kettle leaked boiling water and I got a burn on my hand.");
         var @case = await SingleCaseAsync();
@@ -120,7 +122,7 @@ public sealed class AssessmentEndToEndTests : IAsyncDisposable
     [Fact]
     public async Task WithoutAModelTheRulesDecideAndARedeliveryDoesNotAssessAgain()
     {
-        Start(withModel: false);
+        await StartAsync(withModel: false);
 
         var conversation = await ComplainAsync("The parcel came a week late and nobody answered my emails.");
         var @case = await SingleCaseAsync();
@@ -140,7 +142,7 @@ public sealed class AssessmentEndToEndTests : IAsyncDisposable
     [Fact]
     public async Task AnAgentCorrectsTheGradeWithAReasonAndTheCorrectionIsAudited()
     {
-        Start(withModel: false);
+        await StartAsync(withModel: false);
         await ComplainAsync("The parcel came a week late and nobody answered my emails.");
         var @case = await SingleCaseAsync();
         await _signal.WaitAsync(d => d.CaseId == @case.Id, Ct);
@@ -178,7 +180,7 @@ public sealed class AssessmentEndToEndTests : IAsyncDisposable
     [Fact]
     public async Task AVipCustomersCaseMustBeAnsweredWithinFifteenMinutesAndIsAtLeastSignificant()
     {
-        Start(withModel: false);
+        await StartAsync(withModel: false);
         using var opened = await _client!.PostAsJsonAsync("/api/webchat/conversations", new { locale = "en" }, Ct);
         var conversation = await opened.Content.ReadFromJsonAsync<JsonElement>(Ct);
         var conversationId = conversation.GetProperty("conversationId").GetString()!;
@@ -222,7 +224,7 @@ public sealed class AssessmentEndToEndTests : IAsyncDisposable
     [Fact]
     public async Task ACaseLeftWithoutAssessmentIsFoundByTheRepairAndAssessed()
     {
-        Start(withModel: false);
+        await StartAsync(withModel: false);
         var contexts = _factory!.Services.GetRequiredService<IDbContextFactory<RecordsDbContext>>();
         var now = _factory.Time.GetUtcNow();
         var orphan = new Case
@@ -263,18 +265,25 @@ public sealed class AssessmentEndToEndTests : IAsyncDisposable
         }
 
         _model.Dispose();
+        if (_storage is not null)
+        {
+            await _storage.DisposeAsync();
+        }
+
+        GC.SuppressFinalize(this);
     }
 
-    private void Start(bool withModel)
+    private async Task StartAsync(bool withModel)
     {
+        _storage = await CreateStorageAsync();
         _factory = new BotFactory(
-            configure: configuration => configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            settings: new Dictionary<string, string?>(_storage.Settings)
             {
                 ["Api:Keys:0"] = ApiKey,
                 ["Llm:Endpoint"] = withModel ? _model.Endpoint : null,
                 ["Llm:Model"] = withModel ? "stub-model" : null,
                 ["Llm:Enabled"] = withModel ? "true" : "false",
-            }),
+            },
             services: services => services.AddSingleton<IAssessmentListener>(_signal));
         _client = _factory.CreateClient();
     }
@@ -345,4 +354,14 @@ public sealed class AssessmentEndToEndTests : IAsyncDisposable
         request.Headers.Add("X-Api-Key", ApiKey);
         return _client!.SendAsync(request, Ct);
     }
+}
+
+public sealed class SqliteAssessmentEndToEndTests : AssessmentEndToEndTests
+{
+    protected override Task<RecordsStorage> CreateStorageAsync() => Task.FromResult<RecordsStorage>(new SqliteRecordsStorage());
+}
+
+public sealed class PostgresAssessmentEndToEndTests(PostgresServerFixture postgres) : AssessmentEndToEndTests
+{
+    protected override async Task<RecordsStorage> CreateStorageAsync() => await PostgresRecordsStorage.CreateAsync(postgres);
 }

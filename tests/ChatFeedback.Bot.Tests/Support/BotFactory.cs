@@ -9,7 +9,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace ChatFeedback.Bot.Tests.Support;
 
 /// <summary>The real service in memory, with the repository's flows, a recording test channel and a fake clock.</summary>
-internal sealed class BotFactory(string? flowsPath = null, Action<IConfigurationBuilder>? configure = null, Action<IServiceCollection>? services = null) : WebApplicationFactory<Program>
+internal sealed class BotFactory(string? flowsPath = null, Action<IConfigurationBuilder>? configure = null, Action<IServiceCollection>? services = null, IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
 {
     // Each host keeps its records in a SQLite file of its own.
     private readonly TempDirectory _data = new();
@@ -42,6 +42,12 @@ internal sealed class BotFactory(string? flowsPath = null, Action<IConfiguration
 
         builder.UseSetting("Flows:Path", flowsPath ?? RepoPaths.Flows);
         builder.UseSetting("Storage:DataPath", _data.Path);
+
+        // UseSetting, not ConfigureAppConfiguration: some sections (the records' provider for Quartz) are read while Program runs.
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            builder.UseSetting(key, value);
+        }
         builder.ConfigureTestServices(testServices =>
         {
             testServices.AddSingleton<IChannelAdapter>(Channel);
