@@ -75,6 +75,19 @@ public sealed class Customer : IDisposable
 
     private const string SkipValue = "__skip";
     private const string Comment = "Fast delivery and great quality";
+
+    // What complaining customers write: routine ones, and now and then one the rules must raise (safety, legal).
+    private static readonly string[] Complaints =
+    [
+        "The parcel arrived three days late and the box was dented, although the kettle itself works.",
+        "I was charged twice for the same order and nobody has answered my emails for a week.",
+        "The kettle leaked boiling water and I got a burn on my hand when I picked it up.",
+        "The staff at the counter were rude to my mother and refused to check the receipt.",
+        "快递晚了五天才到，包装也破了，客服一直不回复。",
+        "水壶用了两天就坏了，开关失灵，我要求退货退款。",
+        "充电器发烫还冒烟，差点起火，太危险了，我要投诉到消费者协会。",
+        "The app kept crashing at checkout and I lost the discount I was promised.",
+    ];
     private static readonly MediaTypeHeaderValue JsonType = new("application/json");
 
     private readonly int _index;
@@ -101,8 +114,11 @@ public sealed class Customer : IDisposable
         Question,
     }
 
-    public Customer(int index, long chatBase, HttpClient http, ChannelProtocol channel, LoadRun run, TimeSpan replyTimeout, AnswerStyle style)
+    private readonly Scenario _scenario;
+
+    public Customer(int index, long chatBase, HttpClient http, ChannelProtocol channel, LoadRun run, TimeSpan replyTimeout, AnswerStyle style, Scenario scenario = Scenario.Survey)
     {
+        _scenario = scenario;
         _index = index;
         _chatBase = chatBase;
         _http = http;
@@ -130,7 +146,7 @@ public sealed class Customer : IDisposable
             while (!_run.Stopping)
             {
                 round++;
-                if (!await TakeSurveyAsync(round))
+                if (!await (_scenario == Scenario.Complaints ? FileComplaintAsync() : TakeSurveyAsync(round)))
                 {
                     NewChat();
                     round = 0;
@@ -220,6 +236,47 @@ public sealed class Customer : IDisposable
             Stats.WrongReplies++;
         }
 
+        return false;
+    }
+
+    /// <summary>
+    /// One complaint from <c>/complaint</c> to its confirmation: a category button, the customer's words typed, the order
+    /// number skipped, an outcome and the contact question pressed; false after an error. The confirmation counts as
+    /// a completed conversation.
+    /// </summary>
+    private async Task<bool> FileComplaintAsync()
+    {
+        WriteText("/complaint");
+        var question = await TurnAsync(Expect.Question);
+        if (question is null)
+        {
+            return false;
+        }
+
+        WritePress(question, question.Buttons[_random.Next(question.Buttons.Count)]);
+        var description = await TurnAsync(Expect.AnyMessage);
+        if (description is null || description.Buttons.Count > 0)
+        {
+            Stats.WrongReplies += description is null ? 0 : 1;
+            return false;
+        }
+
+        WriteText(Complaints[_random.Next(Complaints.Length)]);
+        question = await TurnAsync(Expect.AnyMessage);
+        for (var answers = 0; question is not null && answers < MaxAnswersPerSurvey; answers++)
+        {
+            if (question.Buttons.Count == 0)
+            {
+                Stats.Surveys++;
+                return true;
+            }
+
+            var skip = question.Buttons.FirstOrDefault(b => b.Value == SkipValue);
+            WritePress(question, skip ?? question.Buttons[_random.Next(question.Buttons.Count)]);
+            question = await TurnAsync(Expect.AnyMessage);
+        }
+
+        Stats.WrongReplies += question is null ? 0 : 1;
         return false;
     }
 

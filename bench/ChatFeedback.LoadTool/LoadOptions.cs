@@ -10,6 +10,16 @@ public enum AnswerStyle
     Typed,
 }
 
+/// <summary>What every customer does, round after round.</summary>
+public enum Scenario
+{
+    /// <summary>The post-purchase survey (the standard measurement).</summary>
+    Survey,
+
+    /// <summary>The complaint flow: every conversation files a complaint, which opens a case the service assesses.</summary>
+    Complaints,
+}
+
 /// <summary>The command line of the load tool; every option has a default that runs the standard measurement.</summary>
 public sealed class LoadOptions
 {
@@ -44,6 +54,11 @@ public sealed class LoadOptions
 
     public LoadChannel Channel { get; private set; } = LoadChannel.Telegram;
 
+    public Scenario Scenario { get; private set; } = Scenario.Survey;
+
+    /// <summary>When set, a chat-completions stub answering after this delay is the service's language model.</summary>
+    public TimeSpan? ModelDelay { get; private set; }
+
     public bool Help { get; private set; }
 
     public const string Usage = """
@@ -64,6 +79,10 @@ public sealed class LoadOptions
                                loopback server; the run gets a database of its own, dropped at the end
           --service-dll PATH   the service to start (default bot/ChatFeedback.Bot/bin/Release/net10.0/ChatFeedback.Bot.dll)
           --env KEY=VALUE      extra environment for the service, repeatable (e.g. DOTNET_gcServer=0)
+          --scenario NAME      survey (default) or complaints (every round files a complaint, which opens a case
+                               that the service assesses in the background)
+          --model-delay MS     start a chat-completions stub that answers each call after MS milliseconds and make it
+                               the service's language model (Llm:Enabled); without it the rules grade alone
           --answers STYLE      mixed (default: 3 in 4 presses), pressed (every answer a button) or typed (no callback queries)
           --out FILE           JSON results (default BenchmarkDotNet.Artifacts/loadtool-results.json, git-ignored)
         """;
@@ -126,6 +145,18 @@ public sealed class LoadOptions
                     options.Channel = Enum.TryParse<LoadChannel>(channel, ignoreCase: true, out var named) && Enum.IsDefined(named)
                         ? named
                         : throw new ArgumentException($"--channel expects telegram or teams (was '{channel}').");
+                    break;
+                case "--scenario":
+                    var scenario = Value();
+                    options.Scenario = Enum.TryParse<Scenario>(scenario, ignoreCase: true, out var chosen) && Enum.IsDefined(chosen)
+                        ? chosen
+                        : throw new ArgumentException($"--scenario expects survey or complaints (was '{scenario}').");
+                    break;
+                case "--model-delay":
+                    var delay = Value();
+                    options.ModelDelay = int.TryParse(delay, NumberStyles.None, CultureInfo.InvariantCulture, out var ms) && ms <= 60_000
+                        ? TimeSpan.FromMilliseconds(ms)
+                        : throw new ArgumentException($"--model-delay expects milliseconds between 0 and 60000 (was '{delay}').");
                     break;
                 case "--out":
                     options.Out = Value();

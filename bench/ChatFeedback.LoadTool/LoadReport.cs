@@ -60,6 +60,12 @@ public sealed record LoadResults
 
     public required long SurveysCompleted { get; init; }
 
+    /// <summary><c>survey</c> or <c>complaints</c>: what the customers did.</summary>
+    public string Scenario { get; init; } = "survey";
+
+    /// <summary>Calls the language-model stub answered over the whole run (null = no model).</summary>
+    public long? ModelCalls { get; init; }
+
     public required LatencySummary Latency { get; init; }
 
     public required ErrorCounts Errors { get; init; }
@@ -120,7 +126,7 @@ public sealed record LoadResults
         var s = new StringBuilder();
         s.AppendLine(c, $"ChatFeedback load test: {Customers} {Channel} customers ({Answers} answers), {Stores} stores, {Records} records, {MeasuredSeconds:0.0} s measured after {WarmupSeconds:0.#} s warm-up");
         s.AppendLine(c, $"  {Machine}; {Runtime}");
-        s.AppendLine(c, $"  turns                 {Turns,12:N0}   ({SurveysCompleted:N0} surveys completed)");
+        s.AppendLine(c, $"  turns                 {Turns,12:N0}   ({SurveysCompleted:N0} {(Scenario == "complaints" ? "complaints filed" : "surveys completed")}{(ModelCalls is { } calls ? $"; {calls:N0} model calls in the whole run" : "")})");
         s.AppendLine(c, $"  turns/s               {TurnsPerSecond,12:N0}");
         s.AppendLine(c, $"  latency p50/p90/p99   {Latency.P50Ms,8:0.00} / {Latency.P90Ms:0.00} / {Latency.P99Ms:0.00} ms   max {Latency.MaxMs:0.00} ms, mean {Latency.MeanMs:0.00} ms");
         s.AppendLine(c, $"  errors                {Errors.Total,12:N0}   (http {Errors.Http}, timeouts {Errors.Timeouts}, wrong {Errors.WrongReplies}, unexpected {Errors.UnexpectedReplies}; warm-up {WarmupErrors.Total}; late replies at stub {LateRepliesAtStub})");

@@ -70,6 +70,17 @@ if (postgres is not null)
     environment["ConnectionStrings__ChatFeedback"] = postgres.ConnectionString;
 }
 channel.Configure(environment);
+await using var model = options.ModelDelay is { } modelDelay ? new ModelStub(modelDelay) : null;
+if (model is not null)
+{
+    await model.StartAsync();
+    environment["Llm__Endpoint"] = model.Endpoint;
+    environment["Llm__Model"] = "load-model";
+    environment["Llm__Enabled"] = "true";
+    // The stub's fixed delay is the measurement, not a failure: the budget stays above it.
+    environment["Llm__Timeout"] = TimeSpan.FromMilliseconds(Math.Max(3000, options.ModelDelay!.Value.TotalMilliseconds * 4)).ToString("c", CultureInfo.InvariantCulture);
+}
+
 foreach (var (key, value) in options.ServiceEnvironment)
 {
     environment[key] = value;
@@ -103,7 +114,7 @@ if (!await WaitForHealthAsync(http, service))
 var chatBase = Random.Shared.NextInt64(1_000_000_000, 9_000_000_000);
 var run = new LoadRun(options.MaxTurns);
 var customers = Enumerable.Range(0, options.Customers)
-    .Select(i => new Customer(i, chatBase, http, channel, run, options.ReplyTimeout, options.Answers))
+    .Select(i => new Customer(i, chatBase, http, channel, run, options.ReplyTimeout, options.Answers, options.Scenario))
     .ToList();
 
 Console.WriteLine($"Healthy. {options.Customers} {channel.Name} customers: {options.Warmup.TotalSeconds:0.#} s warm-up, then {options.Duration.TotalSeconds:0.#} s measured (at most {options.MaxTurns:N0} turns).");
@@ -146,7 +157,7 @@ if (allDone.IsCompleted)
     }
 }
 
-var results = Build(options, customers, before, after, measured, servicePeakKb, toolPeakKb, serviceThreads, redis is not null, postgres is not null, stub);
+var results = Build(options, customers, before, after, measured, servicePeakKb, toolPeakKb, serviceThreads, redis is not null, postgres is not null, stub, model);
 Console.WriteLine();
 Console.WriteLine(results.ToTable());
 if (Path.GetDirectoryName(Path.GetFullPath(options.Out)) is { } folder)
@@ -158,7 +169,7 @@ await File.WriteAllTextAsync(options.Out, results.ToJson());
 Console.WriteLine($"Results written to {Path.GetFullPath(options.Out)}");
 return results.AllTargetsPass ? 0 : 1;
 
-static LoadResults Build(LoadOptions options, List<Customer> customers, Snapshot before, Snapshot after, TimeSpan measured, long servicePeakKb, long toolPeakKb, long serviceThreads, bool withRedis, bool withPostgres, LoopbackStub stub)
+static LoadResults Build(LoadOptions options, List<Customer> customers, Snapshot before, Snapshot after, TimeSpan measured, long servicePeakKb, long toolPeakKb, long serviceThreads, bool withRedis, bool withPostgres, LoopbackStub stub, ModelStub? model)
 {
     var turns = customers.Sum(c => c.Measured.Turns);
     // Counters are divided by the turns completed between the two snapshots (the same window as the counters), which
@@ -222,6 +233,8 @@ static LoadResults Build(LoadOptions options, List<Customer> customers, Snapshot
         Turns = turns,
         TurnsPerSecond = Math.Round(tps, 1),
         SurveysCompleted = customers.Sum(c => c.Measured.Surveys),
+        Scenario = options.Scenario.ToString().ToLowerInvariant(),
+        ModelCalls = model?.Calls,
         Latency = latency,
         Errors = errors,
         WarmupErrors = warmupErrors,
