@@ -21,6 +21,12 @@ if (FlowsCli.IsCommand(args))
     return new FlowsCli(Console.In, Console.Out, Console.Error, TimeProvider.System) { EchoInput = Console.IsInputRedirected }.Run(args);
 }
 
+// `triage assess|evaluate`: the severity rules' tools run instead of the web host.
+if (TriageCli.IsCommand(args))
+{
+    return await new TriageCli(Console.Out, Console.Error).RunAsync(args);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddProblemDetails();

@@ -15,6 +15,20 @@ public static class AssessmentExtensions
     /// </summary>
     public static IHostApplicationBuilder AddAssessment(this IHostApplicationBuilder builder)
     {
+        var services = AddAssessmentRules(builder);
+        services.AddSingleton<CaseAssessor>();
+        services.AddSingleton<AssessmentQueue>();
+        services.AddSingleton<IAssessmentQueue>(sp => sp.GetRequiredService<AssessmentQueue>());
+        services.AddHostedService<AssessmentStartup>();
+        services.AddHostedService(sp => sp.GetRequiredService<AssessmentQueue>());
+        services.AddHostedService<AssessmentRepairService>();
+        services.AddSingleton<IEffectHandler, AssessmentEffectHandler>();
+        return builder;
+    }
+
+    /// <summary>The rules and the model with their options, without the records: what <c>triage</c> needs.</summary>
+    internal static IServiceCollection AddAssessmentRules(IHostApplicationBuilder builder)
+    {
         var services = builder.Services;
         services.AddOptions<AssessmentOptions>().BindConfiguration(AssessmentOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AssessmentOptions>, AssessmentOptionsValidator>();
@@ -26,14 +40,7 @@ public static class AssessmentExtensions
         services.AddHttpClient(ModelClient, client => client.Timeout = Timeout.InfiniteTimeSpan).RemoveAllLoggers();
         services.AddSingleton<AssessmentRulesSource>();
         services.AddSingleton<ModelAssessorSource>();
-        services.AddSingleton<CaseAssessor>();
-        services.AddSingleton<AssessmentQueue>();
-        services.AddSingleton<IAssessmentQueue>(sp => sp.GetRequiredService<AssessmentQueue>());
-        services.AddHostedService<AssessmentStartup>();
-        services.AddHostedService(sp => sp.GetRequiredService<AssessmentQueue>());
-        services.AddHostedService<AssessmentRepairService>();
-        services.AddSingleton<IEffectHandler, AssessmentEffectHandler>();
-        return builder;
+        return services;
     }
 }
 

@@ -341,7 +341,7 @@ public sealed partial class CaseAssessor(
 
     public static bool IsVip(string? tier) => string.Equals(tier, "vip", StringComparison.OrdinalIgnoreCase);
 
-    private static string FlagNames(Signals flags) =>
+    internal static string FlagNames(Signals flags) =>
         flags == Signals.None ? "" : string.Join(',', Enum.GetValues<Signals>().Where(f => f != Signals.None && flags.HasFlag(f)).Select(f => f.ToString().ToLowerInvariant()));
 
     public static Signals ParseFlags(string flags) =>
