@@ -102,9 +102,16 @@ public sealed partial class CaseAssessor(
         if (model is not null)
         {
             attempt = await model.AssessAsync(input, cancellationToken);
+            var rulesDecision = assessor.Decide(findings, similar, thresholds);
             decision = attempt.Verdict is { } verdict
                 ? assessor.Combine(findings, verdict, similar, thresholds)
-                : assessor.Decide(findings, similar, thresholds) with { Source = AssessmentSources.RulesFallback, FallbackReason = attempt.FailureReason };
+                : rulesDecision with { Source = AssessmentSources.RulesFallback, FallbackReason = attempt.FailureReason };
+
+            // A rationale the model wrote in the wrong language was dropped: the rules' own, in the case's language, stands in.
+            if (string.IsNullOrWhiteSpace(decision.Rationale))
+            {
+                decision = decision with { Rationale = rulesDecision.Rationale };
+            }
         }
         else
         {
