@@ -115,14 +115,19 @@ public sealed class ChineseSegmenter
 
         DropCompoundsHidingUserWords(frequencies, users);
 
-        // A user word gets ten times the probability of the best way to cut it without it (jieba's suggest_freq,
-        // with a margin), so that it is cut as a unit in context too.
+        // A user word the dictionary lacks gets ten times the probability of the best way to cut it without it
+        // (jieba's suggest_freq, with a margin), so that it is cut as a unit in context too. One it has keeps its
+        // frequency: boosting those too would let short user words (闪, 退) outweigh longer ones (闪退).
         var withoutUsers = Build(frequencies, total);
         foreach (var word in users)
         {
+            if (frequencies.ContainsKey(word))
+            {
+                continue;
+            }
+
             var split = Math.Exp(withoutUsers.BestRouteLogProbability(word));
-            var suggested = Math.Ceiling(split * total * 10) + 1;
-            frequencies[word] = Math.Max(frequencies.GetValueOrDefault(word), suggested);
+            frequencies[word] = Math.Ceiling(split * total * 10) + 1;
         }
 
         return users.Count == 0 ? withoutUsers : Build(frequencies, total);

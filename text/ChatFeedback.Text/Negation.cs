@@ -20,7 +20,7 @@ public static class Negation
     private static readonly HashSet<string> ChineseNegators = new(StringComparer.Ordinal)
     {
         "不", "没", "没有", "未", "无", "别", "并非", "不是", "并不", "并没有", "并未", "从未", "从不", "从没", "从没有", "从来不", "从来没有",
-        "毫无", "未曾", "不曾", "绝无", "无法", "不能", "不会", "未能", "没能", "尚未", "还没", "还没有", "也没", "也没有", "都没", "都没有",
+        "没什么", "没啥", "毫无", "未曾", "不曾", "绝无", "无法", "不能", "不会", "未能", "没能", "尚未", "还没", "还没有", "也没", "也没有", "都没", "都没有",
     };
 
     private static readonly HashSet<string> ScopeEnders = new(StringComparer.Ordinal)
