@@ -24,6 +24,9 @@ public sealed class ChineseSegmenter
 
     // Prefixes and suffixes that, glued to a user word in the dictionary, would hide it from the lexicon.
     private static readonly string[] SplitPrefixes = ["不", "没", "没有", "未", "无", "别", "很", "太", "好", "真", "超", "挺", "特别", "非常", "十分", "极", "最", "有点", "有些", "都", "又", "也", "还", "就", "被", "再"];
+    // A negator glued to the first character of a user word hides the word from its negation: 没收 (confiscate)
+    // in 还没收到 leaves 到, not 收到. Such words are dropped too, unless they are negators or user words themselves.
+    private static readonly string[] NegatorPrefixes = ["不", "没", "未", "无", "别"];
     private static readonly string[] SplitSuffixes = ["了", "的", "啦", "过", "着", "啊", "呢", "吧", "掉", "死", "得", "坏"];
 
     // The trie in arrays: node n's edges are edgeChar/edgeTarget[firstEdge[n] .. firstEdge[n + 1]), sorted by char;
@@ -228,6 +231,7 @@ public sealed class ChineseSegmenter
         }
 
         var lookup = users.GetAlternateLookup<ReadOnlySpan<char>>();
+        var userFirstChars = users.Where(u => u.Length >= 2).Select(u => u[0]).ToHashSet();
         var drop = new List<string>();
         foreach (var word in frequencies.Keys)
         {
@@ -244,6 +248,12 @@ public sealed class ChineseSegmenter
                     drop.Add(word);
                     goto next;
                 }
+            }
+
+            if (span.Length == 2 && NegatorPrefixes.Contains(span[..1].ToString()) && userFirstChars.Contains(span[1]) && !Negation.IsNegator(span))
+            {
+                drop.Add(word);
+                continue;
             }
 
             foreach (var suffix in SplitSuffixes)

@@ -20,7 +20,7 @@ public static partial class ContactMasker
         }
 
         var masked = EmailPattern().Replace(text, Email);
-        masked = LabelledOrderPattern().Replace(masked, m => m.Groups["label"].Value + m.Groups["gap"].Value + Order);
+        masked = LabelledOrderPattern().Replace(masked, m => m.Groups["label"].Value + m.Groups["gap"].Value.Replace("#", string.Empty, StringComparison.Ordinal).Replace("＃", string.Empty, StringComparison.Ordinal) + Order);
         masked = ChineseMobilePattern().Replace(masked, Phone);
         masked = InternationalPhonePattern().Replace(masked, Phone);
         masked = LocalPhonePattern().Replace(masked, Phone);
@@ -32,7 +32,7 @@ public static partial class ContactMasker
     private static partial Regex EmailPattern();
 
     // "订单号 12345678", "订单号：SO-20240315-0042", "order number 987654", "order #A123456", "ref 4455667788".
-    [GeneratedRegex(@"(?<label>订单编号|订单号|订单|单号|运单号|快递单号|order\s*(?:number|no\.?|id)?|ref(?:erence)?(?:\s*number)?|tracking\s*(?:number|no\.?)?)(?<gap>\s*[:：#＃]?\s*)(?<id>(?:[A-Za-z]{1,4}-?)?\d[\dA-Za-z-]{4,})", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<label>订单编号|订单号|订单|单号|运单号|快递单号|order\s*(?:number|no\.?|id)?|ref(?:erence)?(?:\s*number)?|tracking\s*(?:number|no\.?)?)(?<gap>\s*(?:is\s+|was\s+|是|为)?[:：#＃]?\s*)(?<id>(?:[A-Za-z]{1,4}-?)?\d[\dA-Za-z-]{4,})", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex LabelledOrderPattern();
 
     // Mainland mobile numbers, with or without +86 and with spaces or dashes between the groups: 138 1234 5678.
