@@ -24,9 +24,10 @@ public sealed class ChineseSegmenter
 
     // Prefixes and suffixes that, glued to a user word in the dictionary, would hide it from the lexicon.
     private static readonly string[] SplitPrefixes = ["不", "没", "没有", "未", "无", "别", "很", "太", "好", "真", "超", "挺", "特别", "非常", "十分", "极", "最", "有点", "有些", "都", "又", "也", "还", "就", "被", "再"];
-    // A negator glued to the first character of a user word hides the word from its negation: 没收 (confiscate)
-    // in 还没收到 leaves 到, not 收到. Such words are dropped too, unless they are negators or user words themselves.
-    private static readonly string[] NegatorPrefixes = ["不", "没", "未", "无", "别"];
+    // 没 glued to the first character of a user word hides the word from its negation: 没收 (confiscate) in
+    // 还没收到 leaves 到, not 收到. Such words are dropped too, unless they are negators, clause words or user words.
+    // Only 没: 不, 无 and 别 start too many common words (不过, 无论, 别人) to drop them this way.
+    private static readonly string[] NegatorPrefixes = ["没"];
     private static readonly string[] SplitSuffixes = ["了", "的", "啦", "过", "着", "啊", "呢", "吧", "掉", "死", "得", "坏"];
 
     // The trie in arrays: node n's edges are edgeChar/edgeTarget[firstEdge[n] .. firstEdge[n + 1]), sorted by char;
@@ -250,7 +251,7 @@ public sealed class ChineseSegmenter
                 }
             }
 
-            if (span.Length == 2 && NegatorPrefixes.Contains(span[..1].ToString()) && userFirstChars.Contains(span[1]) && !Negation.IsNegator(span))
+            if (span.Length == 2 && NegatorPrefixes.Contains(span[..1].ToString()) && userFirstChars.Contains(span[1]) && !Negation.IsNegator(span) && !Negation.EndsScope(span))
             {
                 drop.Add(word);
                 continue;

@@ -38,6 +38,9 @@ public static class Negation
 
     public static bool IsNegator(ReadOnlySpan<char> word) => EnglishNegatorLookup.Contains(word) || ChineseNegatorLookup.Contains(word);
 
+    /// <summary>Whether a word ends a negation scope: a contrast or a new clause ("but", "and", 但是, 不过).</summary>
+    public static bool EndsScope(ReadOnlySpan<char> word) => EnderLookup.Contains(word);
+
     /// <summary>Sets <see cref="TokenMarks.Negator"/> and <see cref="TokenMarks.Negated"/> on <paramref name="tokens"/> of <paramref name="text"/>.</summary>
     public static void Mark(string text, Span<Token> tokens)
     {

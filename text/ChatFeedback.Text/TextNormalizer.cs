@@ -15,7 +15,7 @@ public enum TextNotes
     /// <summary>Control characters, replacement characters or other binary debris were removed.</summary>
     ControlStripped = 2,
 
-    /// <summary>Most of the input was binary debris: the text is probably not something a person typed.</summary>
+    /// <summary>A tenth or more of the input was binary debris: the text is probably not something a person typed.</summary>
     Binary = 4,
 
     /// <summary>Only emoji and symbols, no letters, digits or Chinese characters.</summary>
@@ -132,7 +132,7 @@ public static class TextNormalizer
             if (stripped > 0)
             {
                 notes |= TextNotes.ControlStripped;
-                if (stripped * 4 >= text.Length)
+                if (stripped >= 3 && stripped * 10 >= text.Length)
                 {
                     notes |= TextNotes.Binary;
                 }
