@@ -5,6 +5,8 @@ namespace ChatFeedback.Assessment;
 /// minimum grade the safety, legal and VIP rules set (no model output may go below it), and the evidence for each.
 /// </summary>
 /// <param name="Truncated">The text was cut to the configured limit before it was read.</param>
+/// <param name="ClaimedScope">The scope the text itself claims ("everyone on our street"); evidence can only raise it.</param>
+/// <param name="FloorRule">The id of the rule that set <paramref name="Floor"/> ("vip", "repeat" or a flag rule's id), if any.</param>
 public sealed record Findings(
     string Locale,
     Severity Severity,
@@ -15,7 +17,9 @@ public sealed record Findings(
     Grade Floor,
     double Confidence,
     IReadOnlyList<Evidence> Evidence,
-    bool Truncated);
+    bool Truncated,
+    Scope ClaimedScope = Scope.Individual,
+    string? FloorRule = null);
 
 /// <summary>What a language model said about a complaint, once its reply passed the schema (the host parses it).</summary>
 /// <param name="Scope">The scope the text itself claims ("everyone in our office"); evidence can only raise it.</param>

@@ -80,3 +80,11 @@ internal static class BenchmarkFlows
             $"No ChatFeedback.sln above {AppContext.BaseDirectory}; set {PathVariable} to the folder of flow files.");
     }
 }
+
+/// <summary>Folders of the repository the benchmarks read.</summary>
+internal static class BenchmarkPaths
+{
+    /// <summary><c>dialogs/assessment</c> beside the flow folder the flow benchmarks use.</summary>
+    public static string AssessmentDirectory() =>
+        Path.Combine(Path.GetDirectoryName(BenchmarkFlows.FindFlowsDirectory().TrimEnd(Path.DirectorySeparatorChar))!, "assessment");
+}
