@@ -76,6 +76,22 @@ public sealed class AssessmentRulesLoaderTests : IDisposable
     }
 
     [Fact]
+    public void TheVersionFollowsTheWordsNotTheFolderOrLineEndings()
+    {
+        var first = Load().Rules!.Version;
+        Assert.Matches("^rules-[0-9a-f]{12}$", first);
+        Assert.Equal(first, Load(Rules.ReplaceLineEndings("\r\n")).Rules!.Version);
+
+        var other = AssessmentRulesLoader.Load([
+            new RulesSource(Path.Combine("elsewhere", "rules.yaml"), Rules),
+            new RulesSource(Path.Combine("elsewhere", "lexicon.en.yaml"), English),
+            new RulesSource(Path.Combine("elsewhere", "lexicon.zh-CN.yaml"), Chinese)]);
+        Assert.Equal(first, other.Rules!.Version);
+
+        Assert.NotEqual(first, Load(english: English.Replace("[late]", "[late, slow]", StringComparison.Ordinal)).Rules!.Version);
+    }
+
+    [Fact]
     public void AnUnknownKeyIsReportedWithASuggestion()
     {
         var error = Single(Load(english: English.Replace("    severity: minor", "    severty: minor\n    severity: minor", StringComparison.Ordinal)), "lexicon.en.yaml");

@@ -14,7 +14,14 @@ public sealed record AssessmentRules(
     Floors Floors,
     RepeatRule Repeat,
     AnswerRule Answers,
-    IReadOnlyList<Lexicon> Lexicons);
+    IReadOnlyList<Lexicon> Lexicons)
+{
+    /// <summary>
+    /// Which rules graded a case: a digest of the files' contents (<c>rules-</c> and 12 hex digits), recorded with
+    /// every decision so a grade can be traced to the exact words that gave it.
+    /// </summary>
+    public string Version { get; init; } = "rules-unversioned";
+}
 
 /// <summary>The minimum grade each flag sets: no model output may go below it.</summary>
 public sealed record Floors(Grade Safety, Grade Legal, Grade Churn, Grade Vip, Grade Repeat)

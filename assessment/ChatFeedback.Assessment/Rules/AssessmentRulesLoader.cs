@@ -85,11 +85,29 @@ public static class AssessmentRulesLoader
         }
 
         return new AssessmentRulesLoadResult(
-            new AssessmentRules(header.Locales, header.MaxTextLength, header.Categories, header.Themes, header.DefaultCategory, header.Floors, header.Repeat, header.Answers, lexicons),
+            new AssessmentRules(header.Locales, header.MaxTextLength, header.Categories, header.Themes, header.DefaultCategory, header.Floors, header.Repeat, header.Answers, lexicons)
+            {
+                Version = VersionOf(all),
+            },
             errors);
     }
 
     public static string LexiconFileName(string locale) => $"{LexiconPrefix}{locale}.yaml";
+
+    // The same files give the same version wherever they are: names without folders, in order, with their text.
+    private static string VersionOf(List<RulesSource> sources)
+    {
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (var source in sources.OrderBy(s => Path.GetFileName(s.File), StringComparer.Ordinal))
+        {
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes(Path.GetFileName(source.File)));
+            hash.AppendData([0]);
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes(source.Text.ReplaceLineEndings("\n")));
+            hash.AppendData([0]);
+        }
+
+        return "rules-" + Convert.ToHexStringLower(hash.GetHashAndReset())[..12];
+    }
 
     private static string DisplayPath(string path)
     {

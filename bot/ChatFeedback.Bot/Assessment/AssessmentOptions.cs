@@ -13,9 +13,6 @@ public sealed class AssessmentOptions
     /// <summary>The folder of rules and lexicon files (found like <c>Flows:Path</c>).</summary>
     public string RulesPath { get; set; } = DefaultRulesPath;
 
-    /// <summary>The customer's text is cut to this many characters before it is read (the decision says so).</summary>
-    public int MaxTextLength { get; set; } = 4000;
-
     /// <summary>The sliding window in which similar cases count as evidence of a wider scope.</summary>
     public TimeSpan SimilarWindow { get; set; } = TimeSpan.FromHours(24);
 
@@ -51,11 +48,6 @@ internal sealed class AssessmentOptionsValidator : IValidateOptions<AssessmentOp
         else if (FlowDirectory.Resolve(options.RulesPath, AssessmentOptions.DefaultRulesPath) is null)
         {
             errors.Add($"{s}:RulesPath: the folder '{options.RulesPath}' does not exist (looked in {string.Join(", ", FlowDirectory.Candidates(options.RulesPath, AssessmentOptions.DefaultRulesPath))}).");
-        }
-
-        if (options.MaxTextLength is < 100 or > 100_000)
-        {
-            errors.Add($"{s}:MaxTextLength must be between 100 and 100000 characters (was {options.MaxTextLength}).");
         }
 
         if (options.SimilarWindow <= TimeSpan.Zero || options.SimilarWindow > TimeSpan.FromDays(90))

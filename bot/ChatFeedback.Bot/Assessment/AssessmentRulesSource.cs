@@ -26,6 +26,6 @@ public sealed class AssessmentRulesSource(IOptions<AssessmentOptions> options)
                 $"The assessment rules in {directory} are invalid ({loaded.Errors.Count} error(s)):{Environment.NewLine}{string.Join(Environment.NewLine, loaded.Errors)}");
         }
 
-        return new RulesAssessor(loaded.Rules, settings.MaxTextLength);
+        return new RulesAssessor(loaded.Rules);
     }
 }

@@ -5,6 +5,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ChatFeedback.Assessment;
+using ChatFeedback.Text;
 using Json.Schema;
 using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;

@@ -198,11 +198,11 @@ public abstract class RecordsEndToEndTests : IAsyncLifetime
 
         await customer.PressAsync(t.No);
         var declined = await customer.RepliesAsync(3);
-        TelegramExpect.Text(declined[0], customer.ChatId, t.Step(ConsentPrompt.FlowId, "stay_out"));
+        TelegramExpect.TextMessage(declined[0], customer.ChatId, t.Step(ConsentPrompt.FlowId, "stay_out"));
 
         await customer.SayAsync("/start"); // back at the menu: not asked again in this conversation
         var menu = await customer.RepliesAsync(2);
-        TelegramExpect.Text(menu[0], customer.ChatId, t.Step("menu", "greeting"));
+        TelegramExpect.TextMessage(menu[0], customer.ChatId, t.Step("menu", "greeting"));
 
         var record = await CustomerAsync(customer);
         Assert.Equal(optedOutAt, record.OptedOutAt);
@@ -223,7 +223,7 @@ public abstract class RecordsEndToEndTests : IAsyncLifetime
         await customer.ReplyAsync();
         await customer.PressAsync(t.Yes);
         var resumed = await customer.RepliesAsync(3);
-        TelegramExpect.Text(resumed[0], customer.ChatId, t.Step(ConsentPrompt.FlowId, "resumed"));
+        TelegramExpect.TextMessage(resumed[0], customer.ChatId, t.Step(ConsentPrompt.FlowId, "resumed"));
 
         var record = await CustomerAsync(customer);
         Assert.Null(record.OptedOutAt);
@@ -245,7 +245,7 @@ public abstract class RecordsEndToEndTests : IAsyncLifetime
         await customer.SayAsync("/delete");
         await customer.ReplyAsync();
         await customer.PressAsync(t.Yes);
-        TelegramExpect.Text(await customer.ReplyAsync(), customer.ChatId, t.Step("delete-data", "erased"));
+        TelegramExpect.TextMessage(await customer.ReplyAsync(), customer.ChatId, t.Step("delete-data", "erased"));
 
         await using var db = _host.Records();
         Assert.False(await db.Customers.AnyAsync(c => c.Id == customerId, Ct));
@@ -325,7 +325,7 @@ public abstract class RecordsEndToEndTests : IAsyncLifetime
         await customer.SayAsync("/delete");
         await customer.ReplyAsync();
         await customer.PressAsync(t.Yes);
-        TelegramExpect.Text(await customer.ReplyAsync(), customer.ChatId, t.Step("delete-data", "erased"));
+        TelegramExpect.TextMessage(await customer.ReplyAsync(), customer.ChatId, t.Step("delete-data", "erased"));
 
         await using var check = _host.Records();
         Assert.False(await check.ContactHints.AnyAsync(h => h.CustomerId == customerId, Ct));

@@ -28,7 +28,7 @@ public sealed class TelegramConversationTests : TelegramHostTest
 
         await customer.SayAsync("/start");
         var hello = await customer.RepliesAsync(2);
-        Text(hello[0], chat, t.Step("menu", "greeting"));
+        TextMessage(hello[0], chat, t.Step("menu", "greeting"));
         Question(hello[1], chat, t.Step("menu", "main"), "menu", "main", Menu(t));
         Assert.StartsWith("Hello!", hello[0].Text, StringComparison.Ordinal);
 
@@ -36,7 +36,7 @@ public sealed class TelegramConversationTests : TelegramHostTest
         presses.Add(await customer.PressAsync("Take the survey"));
         var intro = await customer.RepliesAsync(2);
         PressAnswered(Api, presses[^1], menu, "Take the survey");
-        Text(intro[0], chat, t.Step(Survey, "intro"));
+        TextMessage(intro[0], chat, t.Step(Survey, "intro"));
         Question(intro[1], chat, t.Step(Survey, "product_quality"), Survey, "product_quality", Satisfaction(t));
 
         var quality = customer.LastQuestion!;
@@ -70,7 +70,7 @@ public sealed class TelegramConversationTests : TelegramHostTest
 
         await customer.SayAsync("Fast delivery & great quality <3");
         var thanks = await customer.ReplyAsync();
-        Text(thanks, chat, t.Step(Survey, "thanks"));
+        TextMessage(thanks, chat, t.Step(Survey, "thanks"));
 
         EveryPressAnswered(Api, presses);
         Assert.Equal(presses.Count, Api.Calls("editMessageText").Count); // a typed answer leaves its question as it was
@@ -88,7 +88,7 @@ public sealed class TelegramConversationTests : TelegramHostTest
 
         await customer.SayAsync("/start");
         var hello = await customer.RepliesAsync(2);
-        Text(hello[0], chat, t.Step("menu", "greeting"));
+        TextMessage(hello[0], chat, t.Step("menu", "greeting"));
         Assert.StartsWith("您好", hello[0].Text, StringComparison.Ordinal);
         Question(hello[1], chat, t.Step("menu", "main"), "menu", "main", Menu(t));
 
@@ -96,7 +96,7 @@ public sealed class TelegramConversationTests : TelegramHostTest
         presses.Add(await customer.PressAsync("参加满意度调查"));
         var intro = await customer.RepliesAsync(2);
         PressAnswered(Api, presses[^1], menu, "参加满意度调查");
-        Text(intro[0], chat, t.Step(Survey, "intro"));
+        TextMessage(intro[0], chat, t.Step(Survey, "intro"));
         Question(intro[1], chat, t.Step(Survey, "product_quality"), Survey, "product_quality", Satisfaction(t));
 
         var quality = customer.LastQuestion!;
@@ -135,7 +135,7 @@ public sealed class TelegramConversationTests : TelegramHostTest
         presses.Add(await customer.PressAsync(t.Yes));
         var thanks = await customer.ReplyAsync();
         PressAnswered(Api, presses[^1], contact, t.Yes);
-        Text(thanks, chat, t.Step(Survey, "contact_thanks"));
+        TextMessage(thanks, chat, t.Step(Survey, "contact_thanks"));
 
         EveryPressAnswered(Api, presses);
         Assert.Equal(12, Api.Delivered(chat).Count);
@@ -151,19 +151,19 @@ public sealed class TelegramConversationTests : TelegramHostTest
 
         await customer.SayAsync("/complaint");
         var intro = await customer.RepliesAsync(2);
-        Text(intro[0], chat, t.Step(Complaint, "intro"));
+        TextMessage(intro[0], chat, t.Step(Complaint, "intro"));
         Question(intro[1], chat, t.Step(Complaint, "category"), Complaint, "category", Categories(t));
 
         var category = customer.LastQuestion!;
         presses.Add(await customer.PressAsync("Delivery"));
         var description = await customer.ReplyAsync();
         PressAnswered(Api, presses[^1], category, "Delivery");
-        Text(description, chat, t.Step(Complaint, "description")); // free text: no keyboard
+        TextMessage(description, chat, t.Step(Complaint, "description")); // free text: no keyboard
 
         await customer.SayAsync("late");
         var again = await customer.RepliesAsync(2);
-        Text(again[0], chat, t.Global("textTooShort").Replace("{min}", "10", StringComparison.Ordinal));
-        Text(again[1], chat, t.Step(Complaint, "description"));
+        TextMessage(again[0], chat, t.Global("textTooShort").Replace("{min}", "10", StringComparison.Ordinal));
+        TextMessage(again[1], chat, t.Step(Complaint, "description"));
 
         await customer.SayAsync("The parcel arrived two weeks late & the box was crushed.");
         var order = await customer.ReplyAsync();
@@ -181,7 +181,7 @@ public sealed class TelegramConversationTests : TelegramHostTest
         presses.Add(await customer.PressAsync(t.Yes));
         var confirmed = await customer.ReplyAsync();
         PressAnswered(Api, presses[^1], contact, t.Yes);
-        Text(confirmed, chat, t.Step(Complaint, "confirmed"));
+        TextMessage(confirmed, chat, t.Step(Complaint, "confirmed"));
 
         EveryPressAnswered(Api, presses);
         Assert.Equal(9, Api.Delivered(chat).Count);
@@ -197,7 +197,7 @@ public sealed class TelegramConversationTests : TelegramHostTest
 
         await customer.SayAsync("/complaint");
         var intro = await customer.RepliesAsync(2);
-        Text(intro[0], chat, t.Step(Complaint, "intro"));
+        TextMessage(intro[0], chat, t.Step(Complaint, "intro"));
         Assert.StartsWith("很抱歉", intro[0].Text, StringComparison.Ordinal);
         Question(intro[1], chat, t.Step(Complaint, "category"), Complaint, "category", Categories(t));
 
@@ -205,7 +205,7 @@ public sealed class TelegramConversationTests : TelegramHostTest
         presses.Add(await customer.PressAsync("产品质量"));
         var description = await customer.ReplyAsync();
         PressAnswered(Api, presses[^1], category, "产品质量");
-        Text(description, chat, t.Step(Complaint, "description"));
+        TextMessage(description, chat, t.Step(Complaint, "description"));
 
         await customer.SayAsync("收到的杯子有裂缝，而且包装也破了。");
         var order = await customer.ReplyAsync();
@@ -224,7 +224,7 @@ public sealed class TelegramConversationTests : TelegramHostTest
         presses.Add(await customer.PressAsync(t.No));
         var confirmed = await customer.ReplyAsync();
         PressAnswered(Api, presses[^1], contact, t.No);
-        Text(confirmed, chat, t.Step(Complaint, "confirmed_no_contact"));
+        TextMessage(confirmed, chat, t.Step(Complaint, "confirmed_no_contact"));
 
         EveryPressAnswered(Api, presses);
         Assert.Equal(7, Api.Delivered(chat).Count);
@@ -270,7 +270,7 @@ public sealed class TelegramConversationTests : TelegramHostTest
         await customer.SayAsync("/stop");
         var stopped = await customer.ReplyAsync();
 
-        Text(stopped, customer.ChatId, Texts("en").Global("stopped"));
+        TextMessage(stopped, customer.ChatId, Texts("en").Global("stopped"));
         Assert.True((await Session(customer)).OptedOut);
     }
 
@@ -317,7 +317,7 @@ public sealed class TelegramConversationTests : TelegramHostTest
         var erased = await customer.ReplyAsync();
 
         PressAnswered(Api, press, confirm, t.Yes);
-        Text(erased, customer.ChatId, t.Step("delete-data", "erased"));
+        TextMessage(erased, customer.ChatId, t.Step("delete-data", "erased"));
         Assert.Null(await Host.Get<ISessionStore>().LoadAsync(customer.ConversationKey, Ct));
     }
 
@@ -330,20 +330,20 @@ public sealed class TelegramConversationTests : TelegramHostTest
         var buyer = Customer(2008, "en");
         await buyer.SayAsync($"/start {token}");
         var survey = await buyer.RepliesAsync(2);
-        Text(survey[0], buyer.ChatId, t.Step(Survey, "intro"));
+        TextMessage(survey[0], buyer.ChatId, t.Step(Survey, "intro"));
         Question(survey[1], buyer.ChatId, t.Step(Survey, "product_quality"), Survey, "product_quality", Satisfaction(t));
 
         // The link was used: whoever follows it again gets the menu.
         var friend = Customer(2009, "en");
         await friend.SayAsync($"/start {token}");
         var menu = await friend.RepliesAsync(2);
-        Text(menu[0], friend.ChatId, t.Step("menu", "greeting"));
+        TextMessage(menu[0], friend.ChatId, t.Step("menu", "greeting"));
         Question(menu[1], friend.ChatId, t.Step("menu", "main"), "menu", "main", Menu(t));
 
         var stranger = Customer(2010, "en");
         await stranger.SayAsync("/start NoSuchToken_0123456789");
         var strangerMenu = await stranger.RepliesAsync(2);
-        Text(strangerMenu[0], stranger.ChatId, t.Step("menu", "greeting"));
+        TextMessage(strangerMenu[0], stranger.ChatId, t.Step("menu", "greeting"));
         Question(strangerMenu[1], stranger.ChatId, t.Step("menu", "main"), "menu", "main", Menu(t));
     }
 

@@ -44,7 +44,7 @@ internal static class TelegramExpect
         [.. buttons.Select(b => new[] { b })];
 
     /// <summary>A plain message: the exact text, as HTML, into the customer's chat, with no keyboard.</summary>
-    public static void Text(BotMessage message, long chatId, string text)
+    public static void TextMessage(BotMessage message, long chatId, string text)
     {
         Assert.Equal(chatId, message.ChatId);
         Assert.Equal("HTML", message.ParseMode, ignoreCase: true); // Telegram.Bot writes "Html"; the Bot API ignores case

@@ -126,7 +126,7 @@ public sealed class TelegramWebhookTests : TelegramHostTest
         await customer.SayAsync("agent");
         var reply = await customer.ReplyAsync();
 
-        Text(reply, customer.ChatId, Texts().Global("agentRequested"));
+        TextMessage(reply, customer.ChatId, Texts().Global("agentRequested"));
         Assert.Single(Api.Calls("sendMessage"));
         Assert.DoesNotContain(Api.Calls(), c => c.Method is "answerCallbackQuery" or "editMessageText" or "editMessageReplyMarkup");
     }
