@@ -82,8 +82,9 @@ public static class TeamsEndpoints
         {
             activity = JsonSerializer.Deserialize<TeamsActivity>(body, TeamsJson.Options);
         }
-        catch (JsonException ex)
+        catch (Exception ex)
         {
+            // Any exception the parser throws on a body is the body's fault: a problem response, never a 500.
             logger.MalformedActivity(ex, body.Length);
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad request", detail: "The body is not a JSON activity.");
         }
@@ -125,7 +126,13 @@ public static class TeamsEndpoints
             return await InvokeAsync(activity, sink, now, logger, cancellationToken);
         }
 
-        var inbound = TeamsActivityMapper.Map(activity, now);
+        var inbound = TeamsActivityMapper.Map(activity, now, out var defect);
+        if (inbound is null && defect is not null)
+        {
+            logger.UnusableActivity(activity.Id, activity.Type, defect);
+            return TypedResults.Ok();
+        }
+
         if (inbound is null)
         {
             logger.ActivityIgnored(activity.Id, activity.Type);

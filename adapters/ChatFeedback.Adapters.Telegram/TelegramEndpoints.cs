@@ -98,8 +98,10 @@ public static class TelegramEndpoints
         {
             update = JsonSerializer.Deserialize<Update>(body, JsonBotAPI.Options);
         }
-        catch (JsonException ex)
+        catch (Exception ex)
         {
+            // Not only JsonException: Telegram.Bot's converters throw their own (a date out of range, say). Whatever a
+            // body makes the parser throw, it is the body's fault, and a non-2xx would only bring it back.
             logger.MalformedUpdate(ex, body.Length);
             metrics.UpdateIgnored(TelegramMetrics.ReasonMalformed);
             return TypedResults.Ok();
@@ -112,7 +114,14 @@ public static class TelegramEndpoints
             return TypedResults.Ok();
         }
 
-        var inbound = TelegramUpdateMapper.Map(update, timeProvider.GetUtcNow(), settings.BotUsername);
+        var inbound = TelegramUpdateMapper.Map(update, timeProvider.GetUtcNow(), settings.BotUsername, out var defect);
+        if (inbound is null && defect is not null)
+        {
+            logger.UnusableUpdate(update.Id, defect);
+            metrics.UpdateIgnored(TelegramMetrics.ReasonMalformed);
+            return TypedResults.Ok();
+        }
+
         if (inbound is null)
         {
             logger.UpdateIgnored(update.Id, update.Type);

@@ -36,6 +36,9 @@ internal static partial class TelegramLog
     [LoggerMessage(LogLevel.Warning, "Ignored a Telegram webhook body of {Length} bytes that is not a valid update")]
     public static partial void MalformedUpdate(this ILogger logger, Exception? exception, int length);
 
+    [LoggerMessage(LogLevel.Warning, "Ignored Telegram update {UpdateId}: {Defect}")]
+    public static partial void UnusableUpdate(this ILogger logger, int updateId, string defect);
+
     [LoggerMessage(LogLevel.Debug, "Ignored Telegram update {UpdateId} of type {UpdateType}")]
     public static partial void UpdateIgnored(this ILogger logger, int updateId, UpdateType updateType);
 
