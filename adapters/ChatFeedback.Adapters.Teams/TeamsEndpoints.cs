@@ -53,6 +53,7 @@ public static class TeamsEndpoints
         TeamsServiceUrlAllowList allowList,
         IInboundSink sink,
         IOptions<TeamsOptions> options,
+        WebhookRejections rejections,
         TimeProvider timeProvider,
         ILoggerFactory loggerFactory,
         CancellationToken cancellationToken)
@@ -61,7 +62,7 @@ public static class TeamsEndpoints
         var settings = options.Value;
         if (request.ContentLength > settings.MaxBodyBytes)
         {
-            return TooLarge(settings.MaxBodyBytes);
+            return TooLarge(rejections, request.ContentLength.Value, settings.MaxBodyBytes);
         }
 
         // 1. Authenticate: the token first, before the body is even read.
@@ -74,7 +75,7 @@ public static class TeamsEndpoints
         var body = await RequestBody.ReadLimitedAsync(request, settings.MaxBodyBytes, cancellationToken);
         if (body is null)
         {
-            return TooLarge(settings.MaxBodyBytes);
+            return TooLarge(rejections, settings.MaxBodyBytes + 1L, settings.MaxBodyBytes);
         }
 
         TeamsActivity? activity;
@@ -85,12 +86,13 @@ public static class TeamsEndpoints
         catch (Exception ex)
         {
             // Any exception the parser throws on a body is the body's fault: a problem response, never a 500.
-            logger.MalformedActivity(ex, body.Length);
+            rejections.Report(TeamsActivityMapper.Channel, WebhookRejections.ReasonMalformed, body.Length, WebhookRejections.Describe(ex), ex);
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad request", detail: "The body is not a JSON activity.");
         }
 
         if (activity is null)
         {
+            rejections.Report(TeamsActivityMapper.Channel, WebhookRejections.ReasonMalformed, body.Length, "JSON null, not an activity");
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad request", detail: "The body is not a JSON activity.");
         }
 
@@ -103,6 +105,7 @@ public static class TeamsEndpoints
 
         if (string.IsNullOrEmpty(activity.Type))
         {
+            rejections.Report(TeamsActivityMapper.Channel, WebhookRejections.ReasonInvalid, body.Length, "activity without type");
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad request", detail: "The activity has no type.");
         }
 
@@ -129,7 +132,7 @@ public static class TeamsEndpoints
         var inbound = TeamsActivityMapper.Map(activity, now, out var defect);
         if (inbound is null && defect is not null)
         {
-            logger.UnusableActivity(activity.Id, activity.Type, defect);
+            rejections.Report(TeamsActivityMapper.Channel, WebhookRejections.ReasonInvalid, body.Length, $"{activity.Type} activity: {defect}");
             return TypedResults.Ok();
         }
 
@@ -222,6 +225,9 @@ public static class TeamsEndpoints
         };
     }
 
-    private static ProblemHttpResult TooLarge(int limit) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large", detail: $"The activity must not exceed {limit} bytes.");
+    private static ProblemHttpResult TooLarge(WebhookRejections rejections, long size, int limit)
+    {
+        rejections.Report(TeamsActivityMapper.Channel, WebhookRejections.ReasonTooLarge, size, $"larger than {TeamsOptions.SectionName}:MaxBodyBytes ({limit})");
+        return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large", detail: $"The activity must not exceed {limit} bytes.");
+    }
 }

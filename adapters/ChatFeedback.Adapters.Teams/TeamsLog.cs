@@ -26,12 +26,6 @@ internal static partial class TeamsLog
     [LoggerMessage(LogLevel.Error, "No signing keys can be loaded from {MetadataUrl}: Teams requests cannot be authenticated")]
     public static partial void SigningKeysUnavailable(this ILogger logger, Exception exception, Uri metadataUrl);
 
-    [LoggerMessage(LogLevel.Warning, "Ignored a Teams body of {Length} bytes that is not a valid activity")]
-    public static partial void MalformedActivity(this ILogger logger, Exception exception, int length);
-
-    [LoggerMessage(LogLevel.Warning, "Ignored Teams activity {ActivityId} of type {ActivityType}: {Defect}")]
-    public static partial void UnusableActivity(this ILogger logger, string? activityId, string? activityType, string defect);
-
     [LoggerMessage(LogLevel.Debug, "Ignored Teams activity {ActivityId} of type {ActivityType}")]
     public static partial void ActivityIgnored(this ILogger logger, string? activityId, string? activityType);
 

@@ -76,6 +76,7 @@ public static class TelegramEndpoints
         IInboundSink sink,
         IOptions<TelegramOptions> options,
         TelegramMetrics metrics,
+        WebhookRejections rejections,
         TimeProvider timeProvider,
         ILoggerFactory loggerFactory,
         CancellationToken cancellationToken)
@@ -85,6 +86,7 @@ public static class TelegramEndpoints
         var body = await RequestBody.ReadLimitedAsync(request, settings.MaxBodyBytes, cancellationToken);
         if (body is null)
         {
+            rejections.Report(TelegramUpdateMapper.Channel, WebhookRejections.ReasonTooLarge, request.ContentLength ?? settings.MaxBodyBytes + 1L, $"larger than {TelegramOptions.SectionName}:MaxBodyBytes ({settings.MaxBodyBytes})");
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status413PayloadTooLarge,
                 title: "Request body too large",
@@ -100,16 +102,16 @@ public static class TelegramEndpoints
         }
         catch (Exception ex)
         {
-            // Not only JsonException: Telegram.Bot's converters throw their own (a date out of range, say). Whatever a
-            // body makes the parser throw, it is the body's fault, and a non-2xx would only bring it back.
-            logger.MalformedUpdate(ex, body.Length);
+            // Not only JsonException: Telegram.Bot's converters throw their own (a chat member without status, say).
+            // Whatever a body makes the parser throw, it is the body's fault, and a non-2xx would only bring it back.
+            rejections.Report(TelegramUpdateMapper.Channel, WebhookRejections.ReasonMalformed, body.Length, WebhookRejections.Describe(ex), ex);
             metrics.UpdateIgnored(TelegramMetrics.ReasonMalformed);
             return TypedResults.Ok();
         }
 
         if (update is null)
         {
-            logger.MalformedUpdate(null, body.Length);
+            rejections.Report(TelegramUpdateMapper.Channel, WebhookRejections.ReasonMalformed, body.Length, "JSON null, not an update");
             metrics.UpdateIgnored(TelegramMetrics.ReasonMalformed);
             return TypedResults.Ok();
         }
@@ -117,7 +119,7 @@ public static class TelegramEndpoints
         var inbound = TelegramUpdateMapper.Map(update, timeProvider.GetUtcNow(), settings.BotUsername, out var defect);
         if (inbound is null && defect is not null)
         {
-            logger.UnusableUpdate(update.Id, defect);
+            rejections.Report(TelegramUpdateMapper.Channel, WebhookRejections.ReasonInvalid, body.Length, $"update {update.Id}: {defect}");
             metrics.UpdateIgnored(TelegramMetrics.ReasonMalformed);
             return TypedResults.Ok();
         }

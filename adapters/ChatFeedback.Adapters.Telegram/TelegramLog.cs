@@ -33,10 +33,7 @@ internal static partial class TelegramLog
     [LoggerMessage(LogLevel.Warning, "Marking Telegram message {MessageId} in chat {ChatId} answered failed")]
     public static partial void EditFailed(this ILogger logger, Exception exception, int messageId, long chatId);
 
-    [LoggerMessage(LogLevel.Warning, "Ignored a Telegram webhook body of {Length} bytes that is not a valid update")]
-    public static partial void MalformedUpdate(this ILogger logger, Exception? exception, int length);
-
-    [LoggerMessage(LogLevel.Warning, "Ignored Telegram update {UpdateId}: {Defect}")]
+    [LoggerMessage(LogLevel.Warning, "Ignored polled Telegram update {UpdateId}: {Defect}")]
     public static partial void UnusableUpdate(this ILogger logger, int updateId, string defect);
 
     [LoggerMessage(LogLevel.Debug, "Ignored Telegram update {UpdateId} of type {UpdateType}")]
