@@ -4,6 +4,7 @@ using ChatFeedback.Adapters.WebChat;
 using ChatFeedback.Bot.Api;
 using ChatFeedback.Bot.Cases;
 using ChatFeedback.Bot.Channels;
+using ChatFeedback.Bot.Cli;
 using ChatFeedback.Bot.Conversations;
 using ChatFeedback.Bot.Effects;
 using ChatFeedback.Bot.Flows;
@@ -14,10 +15,10 @@ using ChatFeedback.Bot.Records;
 using ChatFeedback.Bot.Scheduling;
 using ChatFeedback.Bot.Sessions;
 
-// `flows validate|simulate|test`: the flow tools run instead of the web host.
-if (FlowsCli.IsCommand(args))
+// A command (`flows validate`…) runs instead of the web host; an unknown one prints the usage and exits with 2.
+if (CommandLine.Run(args) is { } exitCode)
 {
-    return new FlowsCli(Console.In, Console.Out, Console.Error, TimeProvider.System) { EchoInput = Console.IsInputRedirected }.Run(args);
+    return exitCode;
 }
 
 var builder = WebApplication.CreateBuilder(args);

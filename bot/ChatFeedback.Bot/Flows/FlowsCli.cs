@@ -1,4 +1,5 @@
 using System.Globalization;
+using ChatFeedback.Bot.Cli;
 using ChatFeedback.Dialogs;
 
 namespace ChatFeedback.Bot.Flows;
@@ -22,6 +23,12 @@ public sealed class FlowsCli(TextReader input, TextWriter output, TextWriter err
           flows test [dir]                                       run every *.test.yaml transcript
         dir defaults to Flows:Path's default, dialogs/flows (or the flows/ folder next to the executable).
         """;
+
+    /// <summary>The <c>flows</c> command of the executable, on the console.</summary>
+    public static CliVerb Verb { get; } = new(
+        CommandName,
+        "validate, simulate and test flow files (flows help)",
+        args => new FlowsCli(Console.In, Console.Out, Console.Error, TimeProvider.System) { EchoInput = Console.IsInputRedirected }.Run(args));
 
     /// <summary>Writes each input line after the prompt, so a transcript piped in (not typed) reads like a chat.</summary>
     public bool EchoInput { get; init; }
