@@ -21,7 +21,9 @@ if (CommandLine.Run(args) is { } exitCode)
     return exitCode;
 }
 
-var builder = WebApplication.CreateBuilder(args);
+// The host's own files are next to the executable; the working directory stays the caller's (UserPaths).
+var builder = WebApplication.CreateBuilder(CommandLine.HostArguments(args));
+builder.WebHost.UseStaticWebAssets();
 
 builder.Services.AddProblemDetails();
 builder.AddFlows();

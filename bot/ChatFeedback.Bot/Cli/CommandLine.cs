@@ -52,6 +52,18 @@ public sealed class CommandLine(IReadOnlyList<CliVerb> verbs, TextWriter output,
     }
 
     /// <summary>
+    /// The arguments to build the web host with: <paramref name="args"/>, behind a default content root of the
+    /// executable's folder. The host's own files (appsettings.json, the web chat page) travel with the build, while the
+    /// working directory stays the caller's, for the paths they type (<see cref="UserPaths"/>). A <c>--contentRoot</c>
+    /// given later (by the person, or by WebApplicationFactory in tests) wins: the last value of a switch counts.
+    /// </summary>
+    public static string[] HostArguments(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        return [$"--{HostDefaults.ContentRootKey}={AppContext.BaseDirectory}", .. args];
+    }
+
+    /// <summary>
     /// The first argument that ASP.NET's command-line configuration would silently ignore: neither a switch
     /// (<c>--Key</c>, <c>/Key</c>, with its value after <c>=</c> or as the next argument) nor <c>Key=Value</c>.
     /// </summary>
