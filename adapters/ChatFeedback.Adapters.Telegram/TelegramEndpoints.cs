@@ -41,10 +41,16 @@ public static class TelegramEndpoints
             return endpoints;
         }
 
-        if (services.GetRequiredService<IOptions<TelegramOptions>>().Value.Mode != TelegramMode.Webhook)
+        var settings = services.GetRequiredService<IOptions<TelegramOptions>>().Value;
+        if (settings.Mode != TelegramMode.Webhook)
         {
             logger.WebhookRouteNotMapped(Route);
             return endpoints;
+        }
+
+        if (settings.WebhookUrl is { Scheme: "http" } plain)
+        {
+            logger.PlainHttpWebhook(plain.GetLeftPart(UriPartial.Path), settings.ApiBaseUrl.GetLeftPart(UriPartial.Authority));
         }
 
         var group = endpoints.MapGroup(Route)

@@ -12,6 +12,9 @@ internal static partial class TelegramLog
     [LoggerMessage(LogLevel.Information, "Telegram runs in polling mode: {Route} is not mapped")]
     public static partial void WebhookRouteNotMapped(this ILogger logger, string route);
 
+    [LoggerMessage(LogLevel.Warning, "The Telegram webhook {WebhookUrl} is plain http (Telegram:AllowHttpWebhook), for the Bot API server at {ApiBaseUrl}: updates and the webhook secret travel unencrypted, so keep that path on a network you trust")]
+    public static partial void PlainHttpWebhook(this ILogger logger, string webhookUrl, string apiBaseUrl);
+
     [LoggerMessage(LogLevel.Error, "A message for Telegram chat {ChatId} cannot be rendered")]
     public static partial void RenderFailed(this ILogger logger, Exception exception, long chatId);
 
