@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace ChatFeedback.Adapters.AspNetCore;
 
 /// <summary>
-/// Reports the bodies a channel endpoint cannot use. Each one counts in <c>chatfeedback.webhook.rejected</c> (meter
+/// Reports the requests a channel endpoint refuses or cannot use. Each one counts in <c>chatfeedback.webhook.rejected</c> (meter
 /// <c>ChatFeedback.Webhooks</c>, tags <c>channel</c> and <c>reason</c>) and is logged at Debug with the parser's
 /// exception; at Warning, one line per channel at most every <see cref="WarningInterval"/>, carrying how many more were
 /// rejected since the last one. A sender stuck on a bad payload (or a flood of junk) costs one line a minute instead
@@ -25,6 +25,9 @@ public sealed partial class WebhookRejections
 
     /// <summary>Larger than the channel's body limit.</summary>
     public const string ReasonTooLarge = "too_large";
+
+    /// <summary>The request did not prove it comes from the channel (secret or token missing or wrong).</summary>
+    public const string ReasonUnauthorized = "unauthorized";
 
     /// <summary>At most one Warning per channel this often.</summary>
     public static readonly TimeSpan WarningInterval = TimeSpan.FromMinutes(1);

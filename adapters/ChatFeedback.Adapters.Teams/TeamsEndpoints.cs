@@ -69,7 +69,7 @@ public static class TeamsEndpoints
         var auth = await authenticator.AuthenticateAsync(request.Headers.Authorization.ToString(), cancellationToken);
         if (!auth.IsAuthenticated)
         {
-            return Refused(logger, auth);
+            return Refused(logger, rejections, request, auth);
         }
 
         var body = await RequestBody.ReadLimitedAsync(request, settings.MaxBodyBytes, cancellationToken);
@@ -100,7 +100,7 @@ public static class TeamsEndpoints
         auth = TeamsAuthenticator.CheckActivity(auth, activity);
         if (!auth.IsAuthenticated)
         {
-            return Refused(logger, auth);
+            return Refused(logger, rejections, request, auth);
         }
 
         if (string.IsNullOrEmpty(activity.Type))
@@ -214,9 +214,16 @@ public static class TeamsEndpoints
         }
     }
 
-    private static ProblemHttpResult Refused(ILogger logger, TeamsAuthResult auth)
+    private static ProblemHttpResult Refused(ILogger logger, WebhookRejections rejections, HttpRequest request, TeamsAuthResult auth)
     {
+        // Per request at Debug; anyone can post here, so the Warning is the shared, rate-limited one. Keys that cannot be
+        // loaded are not the caller's fault and are logged as an error where they fail.
         logger.RequestRefused(auth.Status, auth.Detail);
+        if (auth.Status != TeamsAuthStatus.Unavailable)
+        {
+            rejections.Report(TeamsActivityMapper.Channel, WebhookRejections.ReasonUnauthorized, request.ContentLength ?? 0, auth.Detail);
+        }
+
         return auth.Status switch
         {
             TeamsAuthStatus.Forbidden => TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: auth.Detail),

@@ -68,6 +68,8 @@ public static class TelegramEndpoints
         var given = http.Request.Headers[SecretHeader];
         if (string.IsNullOrEmpty(expected) || given.Count != 1 || !SecretsMatch(given[0], expected))
         {
+            http.RequestServices.GetRequiredService<WebhookRejections>().Report(
+                TelegramUpdateMapper.Channel, WebhookRejections.ReasonUnauthorized, http.Request.ContentLength ?? 0, $"the {SecretHeader} header is missing or does not match");
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status401Unauthorized,
                 title: "Unauthorized",

@@ -18,7 +18,7 @@ internal static partial class TelegramLog
     [LoggerMessage(LogLevel.Error, "A message for Telegram chat {ChatId} cannot be rendered")]
     public static partial void RenderFailed(this ILogger logger, Exception exception, long chatId);
 
-    [LoggerMessage(LogLevel.Information, "Sending to Telegram chat {ChatId} failed ({Status})")]
+    [LoggerMessage(LogLevel.Debug, "Sending to Telegram chat {ChatId} failed ({Status})")]
     public static partial void SendFailed(this ILogger logger, Exception exception, long chatId, SendStatus status);
 
     [LoggerMessage(LogLevel.Warning, "Part {Part} of {Parts} to Telegram chat {ChatId} failed ({Status}) after the earlier parts were delivered")]
