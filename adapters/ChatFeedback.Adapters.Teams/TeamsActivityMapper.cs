@@ -24,11 +24,20 @@ public static class TeamsActivityMapper
     /// <summary>Maps one non-invoke activity.</summary>
     /// <param name="activity">The activity as the connector sent it.</param>
     /// <param name="now">When it arrived; used when the activity has no usable timestamp.</param>
-    public static InboundMessage? Map(TeamsActivity activity, DateTimeOffset now)
+    public static InboundMessage? Map(TeamsActivity activity, DateTimeOffset now) => Map(activity, now, out _);
+
+    /// <summary>Maps one non-invoke activity, saying why when it cannot be used.</summary>
+    /// <param name="defect">
+    /// Set when the result is null because the activity lacks what the connector always sends (a conversation id, a
+    /// serviceUrl to answer on); null when the activity is simply of no interest. Names fields, never their content.
+    /// </param>
+    public static InboundMessage? Map(TeamsActivity activity, DateTimeOffset now, out string? defect)
     {
         ArgumentNullException.ThrowIfNull(activity);
+        defect = null;
         if (Address(activity) is not { } address)
         {
+            defect = string.IsNullOrEmpty(activity.Conversation?.Id) ? "activity without conversation.id" : "activity without serviceUrl";
             return null;
         }
 
@@ -50,7 +59,8 @@ public static class TeamsActivityMapper
             case "conversationUpdate":
                 // Only the bot's own arrival opens the conversation; other members joining a team are not customers acting.
                 var botId = activity.Recipient?.Id;
-                var botAdded = botId is not null && activity.MembersAdded?.Any(m => string.Equals(m.Id, botId, StringComparison.Ordinal)) == true;
+                // Untrusted JSON: a list may hold nulls ("membersAdded":[null]) whatever the element type says.
+                var botAdded = botId is not null && activity.MembersAdded?.Any(m => m is not null && string.Equals(m.Id, botId, StringComparison.Ordinal)) == true;
                 return botAdded ? InboundMessage.Opened(messageId, address, locale, receivedAt) : null;
 
             case "installationUpdate":

@@ -53,6 +53,7 @@ public static class TeamsEndpoints
         TeamsServiceUrlAllowList allowList,
         IInboundSink sink,
         IOptions<TeamsOptions> options,
+        WebhookRejections rejections,
         TimeProvider timeProvider,
         ILoggerFactory loggerFactory,
         CancellationToken cancellationToken)
@@ -61,20 +62,20 @@ public static class TeamsEndpoints
         var settings = options.Value;
         if (request.ContentLength > settings.MaxBodyBytes)
         {
-            return TooLarge(settings.MaxBodyBytes);
+            return TooLarge(rejections, request.ContentLength.Value, settings.MaxBodyBytes);
         }
 
         // 1. Authenticate: the token first, before the body is even read.
         var auth = await authenticator.AuthenticateAsync(request.Headers.Authorization.ToString(), cancellationToken);
         if (!auth.IsAuthenticated)
         {
-            return Refused(logger, auth);
+            return Refused(logger, rejections, request, auth);
         }
 
         var body = await RequestBody.ReadLimitedAsync(request, settings.MaxBodyBytes, cancellationToken);
         if (body is null)
         {
-            return TooLarge(settings.MaxBodyBytes);
+            return TooLarge(rejections, settings.MaxBodyBytes + 1L, settings.MaxBodyBytes);
         }
 
         TeamsActivity? activity;
@@ -82,14 +83,16 @@ public static class TeamsEndpoints
         {
             activity = JsonSerializer.Deserialize<TeamsActivity>(body, TeamsJson.Options);
         }
-        catch (JsonException ex)
+        catch (Exception ex)
         {
-            logger.MalformedActivity(ex, body.Length);
+            // Any exception the parser throws on a body is the body's fault: a problem response, never a 500.
+            rejections.Report(TeamsActivityMapper.Channel, WebhookRejections.ReasonMalformed, body.Length, WebhookRejections.Describe(ex), ex);
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad request", detail: "The body is not a JSON activity.");
         }
 
         if (activity is null)
         {
+            rejections.Report(TeamsActivityMapper.Channel, WebhookRejections.ReasonMalformed, body.Length, "JSON null, not an activity");
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad request", detail: "The body is not a JSON activity.");
         }
 
@@ -97,11 +100,12 @@ public static class TeamsEndpoints
         auth = TeamsAuthenticator.CheckActivity(auth, activity);
         if (!auth.IsAuthenticated)
         {
-            return Refused(logger, auth);
+            return Refused(logger, rejections, request, auth);
         }
 
         if (string.IsNullOrEmpty(activity.Type))
         {
+            rejections.Report(TeamsActivityMapper.Channel, WebhookRejections.ReasonInvalid, body.Length, "activity without type");
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad request", detail: "The activity has no type.");
         }
 
@@ -125,7 +129,13 @@ public static class TeamsEndpoints
             return await InvokeAsync(activity, sink, now, logger, cancellationToken);
         }
 
-        var inbound = TeamsActivityMapper.Map(activity, now);
+        var inbound = TeamsActivityMapper.Map(activity, now, out var defect);
+        if (inbound is null && defect is not null)
+        {
+            rejections.Report(TeamsActivityMapper.Channel, WebhookRejections.ReasonInvalid, body.Length, $"{activity.Type} activity: {defect}");
+            return TypedResults.Ok();
+        }
+
         if (inbound is null)
         {
             logger.ActivityIgnored(activity.Id, activity.Type);
@@ -204,9 +214,16 @@ public static class TeamsEndpoints
         }
     }
 
-    private static ProblemHttpResult Refused(ILogger logger, TeamsAuthResult auth)
+    private static ProblemHttpResult Refused(ILogger logger, WebhookRejections rejections, HttpRequest request, TeamsAuthResult auth)
     {
+        // Per request at Debug; anyone can post here, so the Warning is the shared, rate-limited one. Keys that cannot be
+        // loaded are not the caller's fault and are logged as an error where they fail.
         logger.RequestRefused(auth.Status, auth.Detail);
+        if (auth.Status != TeamsAuthStatus.Unavailable)
+        {
+            rejections.Report(TeamsActivityMapper.Channel, WebhookRejections.ReasonUnauthorized, request.ContentLength ?? 0, auth.Detail);
+        }
+
         return auth.Status switch
         {
             TeamsAuthStatus.Forbidden => TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: auth.Detail),
@@ -215,6 +232,9 @@ public static class TeamsEndpoints
         };
     }
 
-    private static ProblemHttpResult TooLarge(int limit) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large", detail: $"The activity must not exceed {limit} bytes.");
+    private static ProblemHttpResult TooLarge(WebhookRejections rejections, long size, int limit)
+    {
+        rejections.Report(TeamsActivityMapper.Channel, WebhookRejections.ReasonTooLarge, size, $"larger than {TeamsOptions.SectionName}:MaxBodyBytes ({limit})");
+        return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large", detail: $"The activity must not exceed {limit} bytes.");
+    }
 }

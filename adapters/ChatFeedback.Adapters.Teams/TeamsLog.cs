@@ -11,10 +11,10 @@ internal static partial class TeamsLog
     [LoggerMessage(LogLevel.Warning, "The Teams channel runs in ANONYMOUS development mode: {Route} accepts requests without a token and replies go to loopback connectors without one. Never use this in production")]
     public static partial void AnonymousMode(this ILogger logger, string route);
 
-    [LoggerMessage(LogLevel.Information, "Refused a Teams request ({Status}): {Detail}")]
+    [LoggerMessage(LogLevel.Debug, "Refused a Teams request ({Status}): {Detail}")]
     public static partial void RequestRefused(this ILogger logger, TeamsAuthStatus status, string detail);
 
-    [LoggerMessage(LogLevel.Information, "Rejected a Teams token ({Reason}) from issuer {Issuer}")]
+    [LoggerMessage(LogLevel.Debug, "Rejected a Teams token ({Reason}) from issuer {Issuer}")]
     public static partial void TokenRejected(this ILogger logger, string reason, string issuer);
 
     [LoggerMessage(LogLevel.Information, "Loaded {Count} signing keys from {MetadataUrl} (unknown kid: {Kid})")]
@@ -26,16 +26,13 @@ internal static partial class TeamsLog
     [LoggerMessage(LogLevel.Error, "No signing keys can be loaded from {MetadataUrl}: Teams requests cannot be authenticated")]
     public static partial void SigningKeysUnavailable(this ILogger logger, Exception exception, Uri metadataUrl);
 
-    [LoggerMessage(LogLevel.Warning, "Ignored a Teams body of {Length} bytes that is not a valid activity")]
-    public static partial void MalformedActivity(this ILogger logger, Exception exception, int length);
-
     [LoggerMessage(LogLevel.Debug, "Ignored Teams activity {ActivityId} of type {ActivityType}")]
     public static partial void ActivityIgnored(this ILogger logger, string? activityId, string? activityType);
 
     [LoggerMessage(LogLevel.Debug, "Teams activity {ActivityId} came from channel '{RealChannelId}' ({AuthStatus}); it is handled as msteams")]
     public static partial void OtherChannel(this ILogger logger, string? realChannelId, string? activityId, TeamsAuthStatus authStatus);
 
-    [LoggerMessage(LogLevel.Information, "Answered Teams invoke {ActivityId} named '{InvokeName}' with 501")]
+    [LoggerMessage(LogLevel.Debug, "Answered Teams invoke {ActivityId} named '{InvokeName}' with 501")]
     public static partial void InvokeNotImplemented(this ILogger logger, string? activityId, string? invokeName);
 
     [LoggerMessage(LogLevel.Error, "Queueing Teams activity {ActivityId} failed")]
@@ -50,7 +47,7 @@ internal static partial class TeamsLog
     [LoggerMessage(LogLevel.Debug, "Teams connector {Method} {Path} answered {StatusCode} (operation {CorrelationId})")]
     public static partial void ConnectorCalled(this ILogger logger, string method, string path, int statusCode, string? correlationId);
 
-    [LoggerMessage(LogLevel.Information, "Teams connector {Method} {Path} answered {StatusCode} ({SendStatus}, operation {CorrelationId}): {Body}")]
+    [LoggerMessage(LogLevel.Debug, "Teams connector {Method} {Path} answered {StatusCode} ({SendStatus}, operation {CorrelationId}): {Body}")]
     public static partial void ConnectorRefused(this ILogger logger, string method, string path, int statusCode, SendStatus sendStatus, string? correlationId, string body);
 
     [LoggerMessage(LogLevel.Warning, "Teams connector refused the token (operation {CorrelationId}) for {Method} {Path}; renewing it and retrying once")]

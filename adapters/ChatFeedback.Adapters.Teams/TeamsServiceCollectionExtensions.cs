@@ -1,3 +1,4 @@
+using ChatFeedback.Adapters.AspNetCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -40,6 +41,7 @@ public static class TeamsServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TeamsOptions>, TeamsOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.AddWebhookRejections();
 
         // Connector answers quickly or not at all; a send that hangs would hold up the conversation's queue.
         // The connector client sends every reply: no per-request log scope and lines from IHttpClientFactory (the

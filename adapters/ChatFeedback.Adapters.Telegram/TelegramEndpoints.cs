@@ -41,10 +41,16 @@ public static class TelegramEndpoints
             return endpoints;
         }
 
-        if (services.GetRequiredService<IOptions<TelegramOptions>>().Value.Mode != TelegramMode.Webhook)
+        var settings = services.GetRequiredService<IOptions<TelegramOptions>>().Value;
+        if (settings.Mode != TelegramMode.Webhook)
         {
             logger.WebhookRouteNotMapped(Route);
             return endpoints;
+        }
+
+        if (settings.WebhookUrl is { Scheme: "http" } plain)
+        {
+            logger.PlainHttpWebhook(plain.GetLeftPart(UriPartial.Path), settings.ApiBaseUrl.GetLeftPart(UriPartial.Authority));
         }
 
         var group = endpoints.MapGroup(Route)
@@ -62,6 +68,8 @@ public static class TelegramEndpoints
         var given = http.Request.Headers[SecretHeader];
         if (string.IsNullOrEmpty(expected) || given.Count != 1 || !SecretsMatch(given[0], expected))
         {
+            http.RequestServices.GetRequiredService<WebhookRejections>().Report(
+                TelegramUpdateMapper.Channel, WebhookRejections.ReasonUnauthorized, http.Request.ContentLength ?? 0, $"the {SecretHeader} header is missing or does not match");
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status401Unauthorized,
                 title: "Unauthorized",
@@ -76,6 +84,7 @@ public static class TelegramEndpoints
         IInboundSink sink,
         IOptions<TelegramOptions> options,
         TelegramMetrics metrics,
+        WebhookRejections rejections,
         TimeProvider timeProvider,
         ILoggerFactory loggerFactory,
         CancellationToken cancellationToken)
@@ -85,6 +94,7 @@ public static class TelegramEndpoints
         var body = await RequestBody.ReadLimitedAsync(request, settings.MaxBodyBytes, cancellationToken);
         if (body is null)
         {
+            rejections.Report(TelegramUpdateMapper.Channel, WebhookRejections.ReasonTooLarge, request.ContentLength ?? settings.MaxBodyBytes + 1L, $"larger than {TelegramOptions.SectionName}:MaxBodyBytes ({settings.MaxBodyBytes})");
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status413PayloadTooLarge,
                 title: "Request body too large",
@@ -98,21 +108,30 @@ public static class TelegramEndpoints
         {
             update = JsonSerializer.Deserialize<Update>(body, JsonBotAPI.Options);
         }
-        catch (JsonException ex)
+        catch (Exception ex)
         {
-            logger.MalformedUpdate(ex, body.Length);
+            // Not only JsonException: Telegram.Bot's converters throw their own (a chat member without status, say).
+            // Whatever a body makes the parser throw, it is the body's fault, and a non-2xx would only bring it back.
+            rejections.Report(TelegramUpdateMapper.Channel, WebhookRejections.ReasonMalformed, body.Length, WebhookRejections.Describe(ex), ex);
             metrics.UpdateIgnored(TelegramMetrics.ReasonMalformed);
             return TypedResults.Ok();
         }
 
         if (update is null)
         {
-            logger.MalformedUpdate(null, body.Length);
+            rejections.Report(TelegramUpdateMapper.Channel, WebhookRejections.ReasonMalformed, body.Length, "JSON null, not an update");
             metrics.UpdateIgnored(TelegramMetrics.ReasonMalformed);
             return TypedResults.Ok();
         }
 
-        var inbound = TelegramUpdateMapper.Map(update, timeProvider.GetUtcNow(), settings.BotUsername);
+        var inbound = TelegramUpdateMapper.Map(update, timeProvider.GetUtcNow(), settings.BotUsername, out var defect);
+        if (inbound is null && defect is not null)
+        {
+            rejections.Report(TelegramUpdateMapper.Channel, WebhookRejections.ReasonInvalid, body.Length, $"update {update.Id}: {defect}");
+            metrics.UpdateIgnored(TelegramMetrics.ReasonMalformed);
+            return TypedResults.Ok();
+        }
+
         if (inbound is null)
         {
             logger.UpdateIgnored(update.Id, update.Type);

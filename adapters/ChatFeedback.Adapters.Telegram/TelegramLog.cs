@@ -12,10 +12,13 @@ internal static partial class TelegramLog
     [LoggerMessage(LogLevel.Information, "Telegram runs in polling mode: {Route} is not mapped")]
     public static partial void WebhookRouteNotMapped(this ILogger logger, string route);
 
+    [LoggerMessage(LogLevel.Warning, "The Telegram webhook {WebhookUrl} is plain http (Telegram:AllowHttpWebhook), for the Bot API server at {ApiBaseUrl}: updates and the webhook secret travel unencrypted, so keep that path on a network you trust")]
+    public static partial void PlainHttpWebhook(this ILogger logger, string webhookUrl, string apiBaseUrl);
+
     [LoggerMessage(LogLevel.Error, "A message for Telegram chat {ChatId} cannot be rendered")]
     public static partial void RenderFailed(this ILogger logger, Exception exception, long chatId);
 
-    [LoggerMessage(LogLevel.Information, "Sending to Telegram chat {ChatId} failed ({Status})")]
+    [LoggerMessage(LogLevel.Debug, "Sending to Telegram chat {ChatId} failed ({Status})")]
     public static partial void SendFailed(this ILogger logger, Exception exception, long chatId, SendStatus status);
 
     [LoggerMessage(LogLevel.Warning, "Part {Part} of {Parts} to Telegram chat {ChatId} failed ({Status}) after the earlier parts were delivered")]
@@ -33,8 +36,8 @@ internal static partial class TelegramLog
     [LoggerMessage(LogLevel.Warning, "Marking Telegram message {MessageId} in chat {ChatId} answered failed")]
     public static partial void EditFailed(this ILogger logger, Exception exception, int messageId, long chatId);
 
-    [LoggerMessage(LogLevel.Warning, "Ignored a Telegram webhook body of {Length} bytes that is not a valid update")]
-    public static partial void MalformedUpdate(this ILogger logger, Exception? exception, int length);
+    [LoggerMessage(LogLevel.Warning, "Ignored polled Telegram update {UpdateId}: {Defect}")]
+    public static partial void UnusableUpdate(this ILogger logger, int updateId, string defect);
 
     [LoggerMessage(LogLevel.Debug, "Ignored Telegram update {UpdateId} of type {UpdateType}")]
     public static partial void UpdateIgnored(this ILogger logger, int updateId, UpdateType updateType);

@@ -18,13 +18,29 @@ public sealed class TelegramOptions
     /// <summary>The token from BotFather (<c>123456:ABC…</c>). Empty = the channel is off.</summary>
     public string? BotToken { get; set; }
 
+    /// <summary>The official Bot API server.</summary>
+    public static readonly Uri OfficialApiBaseUrl = new("https://api.telegram.org");
+
     /// <summary>The Bot API server; only its scheme and authority are used (Telegram.Bot drops the path).</summary>
-    public Uri ApiBaseUrl { get; set; } = new("https://api.telegram.org");
+    public Uri ApiBaseUrl { get; set; } = OfficialApiBaseUrl;
 
     public TelegramMode Mode { get; set; } = TelegramMode.Polling;
 
-    /// <summary>The public HTTPS address of <c>POST /api/telegram</c>; required in webhook mode.</summary>
+    /// <summary>
+    /// The address Telegram calls for <c>POST /api/telegram</c>; required in webhook mode. The official server calls
+    /// only https on port 443, 80, 88 or 8443; a self-hosted one, any port, and http with <see cref="AllowHttpWebhook"/>.
+    /// </summary>
     public Uri? WebhookUrl { get; set; }
+
+    /// <summary>
+    /// Lets <see cref="WebhookUrl"/> be plain http. Only with a self-hosted Bot API server (<c>telegram-bot-api
+    /// --local</c>) as <see cref="ApiBaseUrl"/>, which calls webhooks on the local network; api.telegram.org calls https
+    /// only. The webhook secret then travels unencrypted, so start-up says so at Warning.
+    /// </summary>
+    public bool AllowHttpWebhook { get; set; }
+
+    /// <summary>Whether <see cref="ApiBaseUrl"/> is Telegram's own server (whose webhook rules are stricter).</summary>
+    public bool UsesOfficialServer => string.Equals(ApiBaseUrl.IdnHost, OfficialApiBaseUrl.IdnHost, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Sent by Telegram as <c>X-Telegram-Bot-Api-Secret-Token</c>; required in webhook mode.</summary>
     public string? WebhookSecret { get; set; }
@@ -92,15 +108,26 @@ public sealed partial class TelegramOptionsValidator : IValidateOptions<Telegram
             failures.Add($"{Section}:Mode must be Webhook or Polling.");
         }
 
+        // The official server's webhook rules; a self-hosted one (telegram-bot-api --local) calls any port, and http.
+        var official = options.ApiBaseUrl.IsAbsoluteUri && options.UsesOfficialServer;
+        if (options.AllowHttpWebhook && official)
+        {
+            failures.Add($"{Section}:AllowHttpWebhook needs {Section}:ApiBaseUrl to point at a self-hosted Bot API server (telegram-bot-api --local); {options.ApiBaseUrl.Host} calls https webhooks only.");
+        }
+
         if (options.Mode == TelegramMode.Webhook)
         {
-            if (options.WebhookUrl is not { IsAbsoluteUri: true } url || url.Scheme != Uri.UriSchemeHttps)
+            if (options.WebhookUrl is not { IsAbsoluteUri: true } url || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
             {
                 failures.Add($"{Section}:WebhookUrl must be an absolute https URL in Webhook mode.");
             }
-            else if (url.Port is not (443 or 80 or 88 or 8443))
+            else if (url.Scheme == Uri.UriSchemeHttp && !options.AllowHttpWebhook)
             {
-                failures.Add($"{Section}:WebhookUrl must use port 443, 80, 88 or 8443 (Telegram calls no other port); was {url.Port}.");
+                failures.Add($"{Section}:WebhookUrl must be https (http only with a self-hosted Bot API server as {Section}:ApiBaseUrl and {Section}:AllowHttpWebhook = true).");
+            }
+            else if (official && url.Port is not (443 or 80 or 88 or 8443))
+            {
+                failures.Add($"{Section}:WebhookUrl must use port 443, 80, 88 or 8443 (api.telegram.org calls no other port); was {url.Port}.");
             }
 
             if (string.IsNullOrEmpty(options.WebhookSecret))

@@ -109,7 +109,14 @@ public sealed class TelegramPollingService(
     /// <summary>Maps and queues one update, waiting and trying again while the sink refuses it.</summary>
     private async Task HandOffAsync(Update update, string? botUsername, CancellationToken cancellationToken)
     {
-        var inbound = TelegramUpdateMapper.Map(update, timeProvider.GetUtcNow(), botUsername);
+        var inbound = TelegramUpdateMapper.Map(update, timeProvider.GetUtcNow(), botUsername, out var defect);
+        if (inbound is null && defect is not null)
+        {
+            logger.UnusableUpdate(update.Id, defect);
+            metrics.UpdateIgnored(TelegramMetrics.ReasonMalformed);
+            return;
+        }
+
         if (inbound is null)
         {
             logger.UpdateIgnored(update.Id, update.Type);

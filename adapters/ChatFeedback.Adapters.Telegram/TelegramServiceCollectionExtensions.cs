@@ -1,3 +1,4 @@
+using ChatFeedback.Adapters.AspNetCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -39,6 +40,7 @@ public static class TelegramServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<TelegramMetrics>();
+        services.AddWebhookRejections();
 
         // RetryThreshold 0: the library must never sleep on a 429 inside our call; the outbound queue retries.
         // Singletons hold the client, so connections are recycled by the handler instead of by IHttpClientFactory.

@@ -7,7 +7,10 @@ namespace ChatFeedback.Adapters.Telegram;
 
 /// <summary>
 /// Turns a Bot API <see cref="Update"/> into a channel-neutral <see cref="InboundMessage"/>; null means the update
-/// is of no interest (edits, stickers, service messages, updates the bot did not ask for). Pure: no I/O, no clock.
+/// is of no interest (edits, stickers, service messages, updates the bot did not ask for) or lacks a field the Bot API
+/// always sends (then the defect says which). Pure: no I/O, no clock. The payload is untrusted: Telegram.Bot declares
+/// fields such as <c>callback_query.from</c> non-nullable, but JSON that leaves them out still deserialises, so every
+/// reference the mapper follows is checked.
 /// </summary>
 public static class TelegramUpdateMapper
 {
@@ -21,24 +24,38 @@ public static class TelegramUpdateMapper
     /// <param name="update">The update as Telegram sent it.</param>
     /// <param name="now">When it arrived; used for updates that carry no date of their own (callback queries).</param>
     /// <param name="botUsername">This bot's username, to recognise <c>/cmd@ThisBot</c>; null accepts any <c>@name</c>.</param>
-    public static InboundMessage? Map(Update update, DateTimeOffset now, string? botUsername = null)
+    public static InboundMessage? Map(Update update, DateTimeOffset now, string? botUsername = null) =>
+        Map(update, now, botUsername, out _);
+
+    /// <summary>Maps one update, saying why when it cannot be used.</summary>
+    /// <param name="defect">
+    /// Set when the result is null because the update lacks what the Bot API always sends (<c>callback_query without
+    /// from</c>); null when the update is simply of no interest. Names fields, never their content.
+    /// </param>
+    public static InboundMessage? Map(Update update, DateTimeOffset now, string? botUsername, out string? defect)
     {
         ArgumentNullException.ThrowIfNull(update);
+        defect = null;
+
         // update_id is the dedupe key. It is only compared for equality: ids restart at random after a quiet week.
         var messageId = update.Id.ToString(CultureInfo.InvariantCulture);
         return update switch
         {
-            { Message: { } message } => FromMessage(messageId, message, botUsername),
-            { CallbackQuery: { } query } => FromCallbackQuery(messageId, query, now),
-            { MyChatMember: { } member } => FromMyChatMember(messageId, member),
+            { Message: { } message } => FromMessage(messageId, message, botUsername, out defect),
+            { CallbackQuery: { } query } => FromCallbackQuery(messageId, query, now, out defect),
+            { MyChatMember: { } member } => FromMyChatMember(messageId, member, out defect),
             _ => null,
         };
     }
 
-    private static InboundMessage? FromMessage(string messageId, Message message, string? botUsername)
+    private static InboundMessage? FromMessage(string messageId, Message message, string? botUsername, out string? defect)
     {
+        defect = null;
+
+        // Nullable in spirit whatever the declaration says: a body without "chat" deserialises with Chat null.
         if (message.Chat is null)
         {
+            defect = "message without chat";
             return null;
         }
 
@@ -74,14 +91,31 @@ public static class TelegramUpdateMapper
         return null;
     }
 
-    private static InboundMessage FromCallbackQuery(string messageId, CallbackQuery query, DateTimeOffset now)
+    private static InboundMessage? FromCallbackQuery(string messageId, CallbackQuery query, DateTimeOffset now, out string? defect)
     {
+        defect = null;
+
+        // The presser decides whose press it is (and, without the source message, where to answer): no guessing.
+        if (query.From is not { } from)
+        {
+            defect = "callback_query without from";
+            return null;
+        }
+
+        // The query id is what answerCallbackQuery needs; without it the press cannot be acknowledged.
+        if (string.IsNullOrEmpty(query.Id))
+        {
+            defect = "callback_query without id";
+            return null;
+        }
+
         var source = query.Message;
+        var presser = from.Id.ToString(CultureInfo.InvariantCulture);
 
         // Without the source message (inline-mode buttons) the private chat with the presser is the conversation.
         var address = source?.Chat is { } chat
-            ? Address(chat, query.From)
-            : new ConversationAddress(Channel, query.From.Id.ToString(CultureInfo.InvariantCulture), query.From.Id.ToString(CultureInfo.InvariantCulture));
+            ? Address(chat, from)
+            : new ConversationAddress(Channel, presser, presser);
 
         var data = query.Data ?? string.Empty;
         var separator = data.IndexOf(':', StringComparison.Ordinal);
@@ -97,11 +131,18 @@ public static class TelegramUpdateMapper
             source?.Text,
             FindLabel(source?.ReplyMarkup, query.Data));
 
-        return InboundMessage.FromButton(messageId, address, button, query.From.LanguageCode, now) with { Interaction = interaction };
+        return InboundMessage.FromButton(messageId, address, button, from.LanguageCode, now) with { Interaction = interaction };
     }
 
-    private static InboundMessage? FromMyChatMember(string messageId, ChatMemberUpdated update)
+    private static InboundMessage? FromMyChatMember(string messageId, ChatMemberUpdated update, out string? defect)
     {
+        defect = null;
+        if (update.Chat is null)
+        {
+            defect = "my_chat_member without chat";
+            return null;
+        }
+
         // Only a private chat's block / stop means the customer left; groups removing the bot are not a customer act.
         if (update.Chat.Type != ChatType.Private
             || update.NewChatMember?.Status is not (ChatMemberStatus.Kicked or ChatMemberStatus.Left))
@@ -183,11 +224,17 @@ public static class TelegramUpdateMapper
             return null;
         }
 
+        // The keyboard comes back from Telegram inside the update: rows and buttons may be null in a garbled body.
         foreach (var row in markup.InlineKeyboard)
         {
+            if (row is null)
+            {
+                continue;
+            }
+
             foreach (var button in row)
             {
-                if (string.Equals(button.CallbackData, data, StringComparison.Ordinal))
+                if (button is not null && string.Equals(button.CallbackData, data, StringComparison.Ordinal))
                 {
                     return button.Text;
                 }

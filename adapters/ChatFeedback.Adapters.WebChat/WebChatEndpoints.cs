@@ -1,4 +1,4 @@
-using System.Buffers;
+using ChatFeedback.Adapters.AspNetCore;
 using System.Globalization;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
@@ -41,10 +41,11 @@ public static class WebChatEndpoints
         WebChatTokenService tokens,
         IInboundSink sink,
         IOptions<WebChatOptions> options,
+        WebhookRejections rejections,
         CancellationToken cancellationToken)
     {
         // An empty body is fine here: every field is optional.
-        var body = await ReadJsonAsync(request, WebChatJsonContext.Default.WebChatOpenRequest, options.Value.MaxRequestBodyBytes, allowEmpty: true, cancellationToken);
+        var body = await ReadJsonAsync(request, WebChatJsonContext.Default.WebChatOpenRequest, options.Value.MaxRequestBodyBytes, allowEmpty: true, rejections, cancellationToken);
         if (body.Error is not null)
         {
             return body.Error;
@@ -59,6 +60,7 @@ public static class WebChatEndpoints
         var localeErrors = WebChatMapper.ValidateLocale(locale);
         if (localeErrors.Count > 0)
         {
+            Invalid(rejections, body.Size, localeErrors);
             return TypedResults.ValidationProblem(localeErrors);
         }
 
@@ -88,6 +90,7 @@ public static class WebChatEndpoints
         IWebChatTranscriptStore store,
         IInboundSink sink,
         IOptions<WebChatOptions> options,
+        WebhookRejections rejections,
         TimeProvider timeProvider,
         CancellationToken cancellationToken)
     {
@@ -97,7 +100,7 @@ public static class WebChatEndpoints
             return UnknownConversation();
         }
 
-        var body = await ReadJsonAsync(request, WebChatJsonContext.Default.WebChatPostRequest, options.Value.MaxRequestBodyBytes, allowEmpty: false, cancellationToken);
+        var body = await ReadJsonAsync(request, WebChatJsonContext.Default.WebChatPostRequest, options.Value.MaxRequestBodyBytes, allowEmpty: false, rejections, cancellationToken);
         if (body.Error is not null)
         {
             return body.Error;
@@ -112,6 +115,7 @@ public static class WebChatEndpoints
         var errors = WebChatMapper.Validate(payload, options.Value.MaxTextLength);
         if (errors.Count > 0)
         {
+            Invalid(rejections, body.Size, errors);
             return TypedResults.ValidationProblem(errors, title: "The message is not valid.");
         }
 
@@ -223,57 +227,50 @@ public static class WebChatEndpoints
 
     /// <summary>
     /// Reads the body up to <paramref name="limit"/> bytes and deserialises it with the web chat's own JSON
-    /// settings; bad JSON becomes a 400 naming the field, an oversized body a 413, never an exception.
+    /// settings; bad JSON becomes a 400 naming the field, an oversized body a 413, never an exception. Every refusal
+    /// is reported to <paramref name="rejections"/> (counted, and logged at most once a minute).
     /// </summary>
     private static async Task<BodyRead<T>> ReadJsonAsync<T>(
         HttpRequest request,
         JsonTypeInfo<T> typeInfo,
         int limit,
         bool allowEmpty,
+        WebhookRejections rejections,
         CancellationToken cancellationToken)
         where T : class
     {
-        if (request.ContentLength > limit)
+        var body = await RequestBody.ReadLimitedAsync(request, limit, cancellationToken);
+        if (body is null)
         {
+            rejections.Report(WebChatAdapter.Channel, WebhookRejections.ReasonTooLarge, request.ContentLength ?? limit + 1L, $"larger than {WebChatOptions.SectionName}:MaxRequestBodyBytes ({limit})");
             return new(null, null, TooLarge(limit));
         }
 
-        var buffer = new ArrayBufferWriter<byte>(4096);
-        var chunk = ArrayPool<byte>.Shared.Rent(4096);
-        try
+        if (body.Length == 0)
         {
-            int read;
-            while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+            if (allowEmpty)
             {
-                if (buffer.WrittenCount + read > limit)
-                {
-                    return new(null, null, TooLarge(limit));
-                }
-
-                buffer.Write(chunk.AsSpan(0, read));
+                return new(null, null, null);
             }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(chunk);
-        }
 
-        if (buffer.WrittenCount == 0)
-        {
-            return allowEmpty
-                ? new(null, null, null)
-                : new(null, BodyProblem("body", "The request body is empty; send a JSON object."), null);
+            rejections.Report(WebChatAdapter.Channel, WebhookRejections.ReasonMalformed, 0, "empty body");
+            return new(null, BodyProblem("body", "The request body is empty; send a JSON object."), null);
         }
 
         try
         {
-            var value = JsonSerializer.Deserialize(buffer.WrittenSpan, typeInfo);
-            return value is null
-                ? new(null, BodyProblem("body", "The request body must be a JSON object."), null)
-                : new(value, null, null);
+            var value = JsonSerializer.Deserialize(body, typeInfo);
+            if (value is null)
+            {
+                rejections.Report(WebChatAdapter.Channel, WebhookRejections.ReasonMalformed, body.Length, "JSON null, not an object");
+                return new(null, BodyProblem("body", "The request body must be a JSON object."), null);
+            }
+
+            return new(value, null, null, body.Length);
         }
         catch (JsonException ex)
         {
+            rejections.Report(WebChatAdapter.Channel, WebhookRejections.ReasonMalformed, body.Length, WebhookRejections.Describe(ex), ex);
             var field = ex.Path is null or "$" ? "body" : ex.Path.TrimStart('$', '.');
             var where = ex.LineNumber is { } line ? $" (line {line + 1}, byte {ex.BytePositionInLine + 1})" : string.Empty;
             var message = ex.Path is null or "$"
@@ -282,6 +279,10 @@ public static class WebChatEndpoints
             return new(null, BodyProblem(field, message), null);
         }
     }
+
+    /// <summary>Reports a well-formed body that failed validation, naming the fields (their values may be the customer's words).</summary>
+    private static void Invalid(WebhookRejections rejections, int size, Dictionary<string, string[]> errors) =>
+        rejections.Report(WebChatAdapter.Channel, WebhookRejections.ReasonInvalid, size, $"invalid {string.Join(", ", errors.Keys)}");
 
     private static ValidationProblem BodyProblem(string field, string message) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, title: "The request body is not valid JSON.");
@@ -292,5 +293,5 @@ public static class WebChatEndpoints
             title: "Request body too large",
             detail: $"The request body must not exceed {limit} bytes.");
 
-    private sealed record BodyRead<T>(T? Value, ValidationProblem? Invalid, ProblemHttpResult? Error);
+    private sealed record BodyRead<T>(T? Value, ValidationProblem? Invalid, ProblemHttpResult? Error, int Size = 0);
 }

@@ -1,3 +1,4 @@
+using ChatFeedback.Adapters.AspNetCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -23,6 +24,7 @@ public static class WebChatServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebChatOptions>, WebChatOptionsValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
+        services.AddWebhookRejections();
         services.TryAddSingleton<IWebChatTranscriptStore, InMemoryWebChatTranscriptStore>();
         services.TryAddSingleton<WebChatTokenService>();
         services.TryAddSingleton<WebChatTokenFilter>();

@@ -5,6 +5,7 @@ using ChatFeedback.Bot.Api;
 using ChatFeedback.Bot.Assessment;
 using ChatFeedback.Bot.Cases;
 using ChatFeedback.Bot.Channels;
+using ChatFeedback.Bot.Cli;
 using ChatFeedback.Bot.Conversations;
 using ChatFeedback.Bot.Effects;
 using ChatFeedback.Bot.Flows;
@@ -15,19 +16,15 @@ using ChatFeedback.Bot.Records;
 using ChatFeedback.Bot.Scheduling;
 using ChatFeedback.Bot.Sessions;
 
-// `flows validate|simulate|test`: the flow tools run instead of the web host.
-if (FlowsCli.IsCommand(args))
+// A command (`flows validate`…) runs instead of the web host; an unknown one prints the usage and exits with 2.
+if (CommandLine.Run(args) is { } exitCode)
 {
-    return new FlowsCli(Console.In, Console.Out, Console.Error, TimeProvider.System) { EchoInput = Console.IsInputRedirected }.Run(args);
+    return exitCode;
 }
 
-// `triage assess|evaluate`: the severity rules' tools run instead of the web host.
-if (TriageCli.IsCommand(args))
-{
-    return await new TriageCli(Console.Out, Console.Error).RunAsync(args);
-}
-
-var builder = WebApplication.CreateBuilder(args);
+// The host's own files are next to the executable; the working directory stays the caller's (UserPaths).
+var builder = WebApplication.CreateBuilder(CommandLine.HostArguments(args));
+builder.WebHost.UseStaticWebAssets();
 
 builder.Services.AddProblemDetails();
 builder.AddFlows();

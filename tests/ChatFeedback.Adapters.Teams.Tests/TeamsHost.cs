@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ChatFeedback.Adapters.Teams.Tests;
@@ -17,11 +18,12 @@ public sealed class TeamsHost : IAsyncDisposable
     /// <summary>Where the fake clock starts: tokens are minted relative to it.</summary>
     public static readonly DateTimeOffset Start = new(2026, 3, 2, 9, 16, 0, TimeSpan.Zero);
 
-    private TeamsHost(WebApplication app, RecordingSink sink, FakeTimeProvider time)
+    private TeamsHost(WebApplication app, RecordingSink sink, FakeTimeProvider time, RecordingLoggerProvider logs)
     {
         App = app;
         Sink = sink;
         Time = time;
+        Logs = logs;
         Client = app.GetTestClient();
     }
 
@@ -30,6 +32,9 @@ public sealed class TeamsHost : IAsyncDisposable
     public RecordingSink Sink { get; }
 
     public FakeTimeProvider Time { get; }
+
+    /// <summary>What the channel logged (ChatFeedback categories, Debug and up).</summary>
+    public RecordingLoggerProvider Logs { get; }
 
     public HttpClient Client { get; }
 
@@ -57,6 +62,8 @@ public sealed class TeamsHost : IAsyncDisposable
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         builder.WebHost.UseTestServer();
         builder.Configuration.AddInMemoryCollection(settings);
+        var logs = new RecordingLoggerProvider();
+        builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
         var sink = new RecordingSink();
         var time = new FakeTimeProvider(Start);
         builder.Services.AddSingleton<IInboundSink>(sink);
@@ -66,7 +73,7 @@ public sealed class TeamsHost : IAsyncDisposable
         var app = builder.Build();
         app.MapTeams();
         await app.StartAsync(TestContext.Current.CancellationToken);
-        return new TeamsHost(app, sink, time);
+        return new TeamsHost(app, sink, time, logs);
     }
 
     public static string Fixture(string name) =>

@@ -71,6 +71,42 @@ public sealed class TelegramOptionsTests
     }
 
     [Theory]
+    [InlineData("http://192.168.1.20:8080/api/telegram")]
+    [InlineData("http://bot:5000/api/telegram")]
+    [InlineData("https://10.0.0.5:5001/api/telegram")]
+    public void ALocalBotApiServerAcceptsAnyPortAndHttpWhenAllowed(string url)
+    {
+        var options = Webhook();
+        options.ApiBaseUrl = new Uri("http://telegram-bot-api:8081");
+        options.AllowHttpWebhook = true;
+        options.WebhookUrl = new Uri(url);
+
+        Assert.Empty(Failures(options));
+    }
+
+    [Fact]
+    public void AnHttpWebhookNeedsAllowHttpWebhookEvenWithALocalServer()
+    {
+        var options = Webhook();
+        options.ApiBaseUrl = new Uri("http://telegram-bot-api:8081");
+        options.WebhookUrl = new Uri("http://192.168.1.20:8080/api/telegram");
+
+        Assert.Contains(Failures(options), f => f.StartsWith("Telegram:WebhookUrl must be https", StringComparison.Ordinal) && f.Contains("Telegram:AllowHttpWebhook", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("https://api.telegram.org")]
+    [InlineData("https://API.Telegram.org/")]
+    public void AllowHttpWebhookIsRefusedWithTheOfficialServer(string apiBaseUrl)
+    {
+        var options = Webhook();
+        options.ApiBaseUrl = new Uri(apiBaseUrl);
+        options.AllowHttpWebhook = true;
+
+        Assert.Contains(Failures(options), f => f.StartsWith("Telegram:AllowHttpWebhook needs Telegram:ApiBaseUrl", StringComparison.Ordinal));
+    }
+
+    [Theory]
     [InlineData("TEST")]
     [InlineData("abc:TEST")]
     [InlineData("12345678901234567:TEST")]

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace ChatFeedback.Adapters.Telegram.Tests;
 
@@ -13,11 +14,12 @@ public sealed class TelegramWebhookHost : IAsyncDisposable
     private readonly MeterListener listener = new();
     private long ignored;
 
-    private TelegramWebhookHost(WebApplication app, RecordingSink sink, FakeBotApi api)
+    private TelegramWebhookHost(WebApplication app, RecordingSink sink, FakeBotApi api, RecordingLoggerProvider logs)
     {
         App = app;
         Sink = sink;
         Api = api;
+        Logs = logs;
         Client = app.GetTestClient();
 
         // Count only this app's meter: other tests run in parallel with their own.
@@ -50,6 +52,9 @@ public sealed class TelegramWebhookHost : IAsyncDisposable
 
     public FakeBotApi Api { get; }
 
+    /// <summary>What the channel logged (ChatFeedback categories, Debug and up).</summary>
+    public RecordingLoggerProvider Logs { get; }
+
     public HttpClient Client { get; }
 
     public long Ignored => Interlocked.Read(ref ignored);
@@ -58,7 +63,8 @@ public sealed class TelegramWebhookHost : IAsyncDisposable
 
     public const string Secret = "s3cret_Token-1";
 
-    public static async Task<TelegramWebhookHost> StartAsync(IDictionary<string, string?>? overrides = null, Action<FakeBotApi>? arrange = null)
+    /// <param name="time">The host's clock; the system clock when null.</param>
+    public static async Task<TelegramWebhookHost> StartAsync(IDictionary<string, string?>? overrides = null, Action<FakeBotApi>? arrange = null, TimeProvider? time = null)
     {
         var api = new FakeBotApi().Ok("setWebhook").Ok("setMyCommands");
         arrange?.Invoke(api);
@@ -72,14 +78,21 @@ public sealed class TelegramWebhookHost : IAsyncDisposable
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         builder.WebHost.UseTestServer();
         builder.Configuration.AddInMemoryCollection(settings);
+        var logs = new RecordingLoggerProvider();
+        builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
         var sink = new RecordingSink();
         builder.Services.AddSingleton<IInboundSink>(sink);
+        if (time is not null)
+        {
+            builder.Services.AddSingleton(time);
+        }
+
         builder.Services.AddTelegram(builder.Configuration);
 
         var app = builder.Build();
         app.MapTelegram();
         await app.StartAsync(TestContext.Current.CancellationToken);
-        return new TelegramWebhookHost(app, sink, api);
+        return new TelegramWebhookHost(app, sink, api, logs);
     }
 
     public async Task<HttpResponseMessage> PostAsync(string body, string? secret = Secret)

@@ -37,6 +37,55 @@ public sealed class TelegramWebhookRegistrationTests : IDisposable
     }
 
     [Fact]
+    public async Task SetsAPlainHttpWebhookOnALocalBotApiServerWhenAllowed()
+    {
+        api.Ok("setWebhook").Ok("setMyCommands");
+        var settings = TestServices.Settings(api, TelegramMode.Webhook);
+        settings["Telegram:WebhookUrl"] = "http://192.168.1.20:8080/api/telegram";
+        settings["Telegram:AllowHttpWebhook"] = "true";
+        await using var services = TestServices.Build(settings);
+        var registration = services.GetServices<IHostedService>().OfType<TelegramWebhookRegistration>().Single();
+
+        Assert.True(await registration.RegisterAsync(Ct));
+
+        Assert.Equal("http://192.168.1.20:8080/api/telegram", Assert.Single(api.Calls("setWebhook")).GetProperty("url").GetString());
+    }
+
+    [Fact]
+    public async Task APlainHttpWebhookIsAWarningAtStart()
+    {
+        await using var host = await TelegramWebhookHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Telegram:WebhookUrl"] = "http://192.168.1.20:8080/api/telegram",
+            ["Telegram:AllowHttpWebhook"] = "true",
+        });
+
+        var warning = Assert.Single(host.Logs.AtLeast(Microsoft.Extensions.Logging.LogLevel.Warning));
+        Assert.Contains("plain http", warning.Message, StringComparison.Ordinal);
+        Assert.Equal("http://192.168.1.20:8080/api/telegram", warning.Value("WebhookUrl"));
+    }
+
+    [Fact]
+    public async Task AnHttpsWebhookStartsWithoutWarnings()
+    {
+        await using var host = await TelegramWebhookHost.StartAsync();
+
+        Assert.Empty(host.Logs.AtLeast(Microsoft.Extensions.Logging.LogLevel.Warning));
+    }
+
+    [Fact]
+    public void AnHttpWebhookWithoutTheOptionStopsTheStartNamingTheKey()
+    {
+        var settings = TestServices.Settings(api, TelegramMode.Webhook);
+        settings["Telegram:WebhookUrl"] = "http://192.168.1.20:8080/api/telegram";
+        using var services = TestServices.Build(settings);
+
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => services.GetRequiredService<Microsoft.Extensions.Options.IOptions<TelegramOptions>>().Value);
+
+        Assert.Contains("Telegram:AllowHttpWebhook", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PublishesCommandsPerLanguage()
     {
         api.Ok("setWebhook").Ok("setMyCommands");

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ChatFeedback.Adapters.WebChat.Tests;
@@ -16,11 +17,12 @@ namespace ChatFeedback.Adapters.WebChat.Tests;
 /// <summary>A real ASP.NET Core app on a TestServer with only the web chat mapped and a recording sink.</summary>
 public sealed class WebChatTestHost : IAsyncDisposable
 {
-    private WebChatTestHost(WebApplication app, RecordingSink sink, FakeTimeProvider time)
+    private WebChatTestHost(WebApplication app, RecordingSink sink, FakeTimeProvider time, RecordingLoggerProvider logs)
     {
         App = app;
         Sink = sink;
         Time = time;
+        Logs = logs;
         Client = app.GetTestClient();
     }
 
@@ -29,6 +31,9 @@ public sealed class WebChatTestHost : IAsyncDisposable
     public RecordingSink Sink { get; }
 
     public FakeTimeProvider Time { get; }
+
+    /// <summary>What the channel logged (ChatFeedback categories, Debug and up).</summary>
+    public RecordingLoggerProvider Logs { get; }
 
     public HttpClient Client { get; }
 
@@ -39,6 +44,8 @@ public sealed class WebChatTestHost : IAsyncDisposable
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         builder.WebHost.UseTestServer();
         builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
+        var logs = new RecordingLoggerProvider();
+        builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
         var sink = new RecordingSink();
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero));
         builder.Services.AddSingleton<TimeProvider>(time);
@@ -48,7 +55,7 @@ public sealed class WebChatTestHost : IAsyncDisposable
         var app = builder.Build();
         app.MapWebChat();
         await app.StartAsync(TestContext.Current.CancellationToken);
-        return new WebChatTestHost(app, sink, time);
+        return new WebChatTestHost(app, sink, time, logs);
     }
 
     public async Task<WebChatOpenResponse> OpenAsync(string? locale = "en")

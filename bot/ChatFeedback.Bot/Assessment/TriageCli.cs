@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ChatFeedback.Assessment;
+using ChatFeedback.Bot.Cli;
 using Microsoft.Extensions.Options;
 
 namespace ChatFeedback.Bot.Assessment;
@@ -16,7 +17,11 @@ public sealed class TriageCli(TextWriter output, TextWriter error)
 {
     public const string CommandName = "triage";
 
-    public const string Summary = "triage assess \"<text>\" [--locale en|zh-CN] | triage evaluate <file.csv>   grade complaints with the severity rules (and the model when Llm:* is set)";
+    /// <summary>The <c>triage</c> command of the executable, on the console.</summary>
+    public static CliVerb Verb { get; } = new(
+        CommandName,
+        "grade complaints with the severity rules, and the model when Llm:* is set (triage help)",
+        args => new TriageCli(Console.Out, Console.Error).RunAsync(args).GetAwaiter().GetResult());
 
     private const int Ok = 0;
     private const int Failed = 1;
@@ -26,7 +31,10 @@ public sealed class TriageCli(TextWriter output, TextWriter error)
         usage:
           triage assess "<text>" [--locale en|zh-CN] [--vip] [--cases-30d <n>] [--similar <customers>] [--category <id>]
                                               print the decision record for one complaint
-          triage evaluate <file.csv>          accuracy, confusion matrix and recall of major over a labelled set
+          triage evaluate <file.csv> [--rules-only]
+                                              accuracy, confusion matrix, recall of major and the disagreements over a
+                                              labelled set (columns text, locale, expected_grade, optional expected_flags;
+                                              see dialogs/assessment/labelled), for the rules and then the model
         Configuration switches (--Assessment:RulesPath=..., --Llm:Endpoint=...) may follow; the model is asked when
         Llm:Endpoint, Llm:Model and Llm:Enabled=true are set.
         """;
@@ -57,6 +65,7 @@ public sealed class TriageCli(TextWriter output, TextWriter error)
             return positional[0].ToLowerInvariant() switch
             {
                 "assess" => await AssessAsync(positional.Skip(1).ToList(), switches),
+                "evaluate" => await EvaluateAsync(positional.Skip(1).ToList(), switches),
                 "help" or "--help" or "-h" => WriteUsage(Ok),
                 _ => WriteUsage(Usage),
             };
@@ -141,6 +150,56 @@ public sealed class TriageCli(TextWriter output, TextWriter error)
                 Evidence = decision.Evidence.Select(e => new { rule = e.RuleId, matched = e.Matched }),
             },
             Json));
+        return Ok;
+    }
+
+    private async Task<int> EvaluateAsync(List<string> args, List<string> switches)
+    {
+        var rulesOnly = args.Remove("--rules-only");
+        if (args.Count != 1 || args[0].StartsWith("--", StringComparison.Ordinal))
+        {
+            return WriteUsage(Usage);
+        }
+
+        if (!UserPaths.TryFindFile(args[0], "labelled set", out var path, out var notFound))
+        {
+            await error.WriteLineAsync(notFound);
+            return Failed;
+        }
+
+        var set = LabelledSet.ReadFile(path);
+        if (!set.Succeeded)
+        {
+            // Every bad row, with its line: a half-read set would give figures for a different set.
+            await error.WriteLineAsync(string.Join(Environment.NewLine, set.Errors));
+            return Failed;
+        }
+
+        using var host = Build(switches);
+        var rules = host.Services.GetRequiredService<AssessmentRulesSource>().Assessor;
+        var settings = host.Services.GetRequiredService<IOptions<AssessmentOptions>>().Value;
+        var thresholds = new ScopeThresholds(settings.GroupThreshold, settings.WidespreadThreshold);
+        await output.WriteLineAsync(Evaluation.Run(set.Items, (input, similar) => rules.Assess(input, similar, thresholds))
+            .Format($"rules {rules.Rules.Version}, {Path.GetFileName(path)}"));
+
+        var model = rulesOnly ? null : host.Services.GetRequiredService<ModelAssessorSource>().Assessor;
+        if (model is null)
+        {
+            return Ok;
+        }
+
+        // The model's path, as the service takes it (its floors, fallbacks and all), one complaint at a time: the set is
+        // small and the server's rate limits are not this tool's to test. Evaluation walks the items in order.
+        var decisions = new List<Decision>(set.Items.Count);
+        foreach (var item in set.Items)
+        {
+            decisions.Add(await DecideAsync(rules, model, item.ToInput(), item.ToSimilarCases(), thresholds));
+        }
+
+        var next = 0;
+        var report = Evaluation.Run(set.Items, (_, _) => decisions[next++]);
+        var fellBack = decisions.Count(d => d.Source == AssessmentSources.RulesFallback);
+        await output.WriteLineAsync(report.Format($"model {model.Model}, prompt {model.PromptVersion} ({fellBack} of {decisions.Count} fell back to the rules)"));
         return Ok;
     }
 

@@ -16,6 +16,8 @@ public static class ConversationsExtensions
         builder.Services.AddOptions<OutboundOptions>().BindConfiguration(OutboundOptions.SectionName).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<OutboundOptions>, OutboundOptionsValidator>();
         builder.Services.AddSingleton<ConversationStatus>();
+        builder.Services.AddMetrics();
+        builder.Services.AddSingleton<Backlog>();
         builder.Services.AddSingleton<OutboundQueue>();
 
         // Registered before the turn queue so it stops after it: turns drained at shutdown still get their replies out.

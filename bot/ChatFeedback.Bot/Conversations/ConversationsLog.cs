@@ -2,7 +2,10 @@ using ChatFeedback.Adapters;
 
 namespace ChatFeedback.Bot.Conversations;
 
-/// <summary>Source-generated log events of the turn pipeline (a hot path).</summary>
+/// <summary>
+/// Source-generated log events of the turn pipeline (a hot path). What happens on every turn is Debug; Information and
+/// up is kept for shutdown and for what is wrong. Message ids and conversation keys only, never what was said.
+/// </summary>
 internal static partial class ConversationsLog
 {
     [LoggerMessage(LogLevel.Debug, "Dropped duplicate message {MessageId} in {ConversationKey}")]
@@ -44,9 +47,9 @@ internal static partial class ConversationsLog
     [LoggerMessage(LogLevel.Debug, "Message {MessageId} in {ConversationKey}: {Outcome}, {ReplyCount} replies, {EffectCount} effects")]
     public static partial void TurnDone(this ILogger logger, string messageId, string conversationKey, ChatFeedback.Dialogs.TurnOutcome outcome, int replyCount, int effectCount);
 
-    [LoggerMessage(LogLevel.Information, "Start token in {ConversationKey} (message {MessageId}) is unknown, expired or used; starting as usual")]
+    [LoggerMessage(LogLevel.Debug, "Start token in {ConversationKey} (message {MessageId}) is unknown, expired or used; starting as usual")]
     public static partial void UnknownStartToken(this ILogger logger, string conversationKey, string messageId);
 
-    [LoggerMessage(LogLevel.Information, "Scheduled turn {MessageId} for {ConversationKey} not run: the customer opted out")]
+    [LoggerMessage(LogLevel.Debug, "Scheduled turn {MessageId} for {ConversationKey} not run: the customer opted out")]
     public static partial void ScheduledToOptedOut(this ILogger logger, string messageId, string conversationKey);
 }

@@ -24,9 +24,10 @@ public sealed class TurnQueue : BackgroundService, IInboundSink
     private readonly IMessageDeduplicator? _deduplicator;
     private readonly ITurnInbox _inbox;
     private readonly TurnProcessor _processor;
+    private readonly Backlog _backlog;
     private readonly ILogger<TurnQueue> _logger;
 
-    public TurnQueue(IOptions<TurnsOptions> options, IMessageDeduplicator deduplicator, ISessionStore sessions, ITurnInbox inbox, TurnProcessor processor, ILogger<TurnQueue> logger)
+    public TurnQueue(IOptions<TurnsOptions> options, IMessageDeduplicator deduplicator, ISessionStore sessions, ITurnInbox inbox, TurnProcessor processor, Backlog backlog, ILogger<TurnQueue> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(sessions);
@@ -35,6 +36,7 @@ public sealed class TurnQueue : BackgroundService, IInboundSink
         _deduplicator = sessions.DeduplicatesOnSave ? null : deduplicator;
         _inbox = inbox;
         _processor = processor;
+        _backlog = backlog;
         _logger = logger;
         _partitions = new Channel<QueuedTurn>[options.Value.Workers];
         for (var i = 0; i < _partitions.Length; i++)
@@ -78,7 +80,7 @@ public sealed class TurnQueue : BackgroundService, IInboundSink
                 return EnqueueResult.Rejected;
             }
 
-            await _partitions[PartitionOf(conversationKey)].Writer.WriteAsync(new QueuedTurn(message, addition.Loaded, addition.Added), cancellationToken);
+            await WriteAsync(new QueuedTurn(message, addition.Loaded, addition.Added), cancellationToken);
             queued = true;
             return EnqueueResult.Queued;
         }
@@ -113,7 +115,22 @@ public sealed class TurnQueue : BackgroundService, IInboundSink
     internal ValueTask RequeueAsync(InboundMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        return _partitions[PartitionOf(message.Conversation.Key)].Writer.WriteAsync(new QueuedTurn(message, null, OwnsEntry: true), cancellationToken);
+        return WriteAsync(new QueuedTurn(message, null, OwnsEntry: true), cancellationToken);
+    }
+
+    /// <summary>Queues a turn, counted in the <see cref="Backlog"/> before a worker can see it.</summary>
+    private async ValueTask WriteAsync(QueuedTurn turn, CancellationToken cancellationToken)
+    {
+        _backlog.TurnQueued();
+        try
+        {
+            await _partitions[PartitionOf(turn.Message.Conversation.Key)].Writer.WriteAsync(turn, cancellationToken);
+        }
+        catch
+        {
+            _backlog.TurnEnded();
+            throw;
+        }
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
@@ -146,54 +163,67 @@ public sealed class TurnQueue : BackgroundService, IInboundSink
     private async Task RunWorkerAsync(ChannelReader<QueuedTurn> reader, CancellationToken stoppingToken)
     {
         await Task.Yield(); // the workers run concurrently from the start, not on the host's start-up thread
-        await foreach (var (message, loaded, ownsEntry) in reader.ReadAllAsync(CancellationToken.None))
+        await foreach (var turn in reader.ReadAllAsync(CancellationToken.None))
         {
-            if (stoppingToken.IsCancellationRequested)
-            {
-                // Left in the inbox: with Redis it runs at the next start.
-                _logger.Abandoned(message.MessageId, message.Conversation.Key, _inbox.IsDurable);
-                continue;
-            }
-
-            var settled = false;
             try
             {
-                settled = await _processor.ProcessAsync(message, loaded, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                // Cut short by the end of the drain: left in the inbox like the messages not started (if this turn did
-                // save, the next start drops it as a duplicate).
-                _logger.Abandoned(message.MessageId, message.Conversation.Key, _inbox.IsDurable);
-                continue;
-            }
-            catch (TurnNotRecordedException ex)
-            {
-                // Nothing of the turn was kept: forget the message id, so the channel's redelivery is not dropped. Its
-                // inbox entry goes too (below): replayed at the next start, it would answer whatever question is open then.
-                _logger.ProcessingFailed(ex, message.MessageId, message.Conversation.Key);
-                if (_deduplicator is not null)
-                {
-                    await _deduplicator.ForgetAsync(message.Conversation.Key, message.MessageId);
-                }
-            }
-            catch (Exception ex)
-            {
-                _logger.ProcessingFailed(ex, message.MessageId, message.Conversation.Key);
+                await RunTurnAsync(turn, stoppingToken);
             }
             finally
             {
-                // A turn that handed no answer over (failed, duplicate, ignored) releases a webhook still waiting for one.
-                message.Interaction?.Inline?.StopWaiting();
+                _backlog.TurnEnded();
             }
+        }
+    }
 
-            if (!settled && ownsEntry)
+    private async Task RunTurnAsync(QueuedTurn turn, CancellationToken stoppingToken)
+    {
+        var (message, loaded, ownsEntry) = turn;
+        if (stoppingToken.IsCancellationRequested)
+        {
+            // Left in the inbox: with Redis it runs at the next start.
+            _logger.Abandoned(message.MessageId, message.Conversation.Key, _inbox.IsDurable);
+            return;
+        }
+
+        var settled = false;
+        try
+        {
+            settled = await _processor.ProcessAsync(message, loaded, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Cut short by the end of the drain: left in the inbox like the messages not started (if this turn did
+            // save, the next start drops it as a duplicate).
+            _logger.Abandoned(message.MessageId, message.Conversation.Key, _inbox.IsDurable);
+            return;
+        }
+        catch (TurnNotRecordedException ex)
+        {
+            // Nothing of the turn was kept: forget the message id, so the channel's redelivery is not dropped. Its
+            // inbox entry goes too (below): replayed at the next start, it would answer whatever question is open then.
+            _logger.ProcessingFailed(ex, message.MessageId, message.Conversation.Key);
+            if (_deduplicator is not null)
             {
-                // The turn ended without a save that took the message out of the inbox. A copy that found the entry there
-                // (a redelivery while the first delivery waits, here or on another instance) leaves it to that delivery:
-                // removed now, it would be lost if that instance then died before its turn.
-                await RemoveFromInboxAsync(message);
+                await _deduplicator.ForgetAsync(message.Conversation.Key, message.MessageId);
             }
+        }
+        catch (Exception ex)
+        {
+            _logger.ProcessingFailed(ex, message.MessageId, message.Conversation.Key);
+        }
+        finally
+        {
+            // A turn that handed no answer over (failed, duplicate, ignored) releases a webhook still waiting for one.
+            message.Interaction?.Inline?.StopWaiting();
+        }
+
+        if (!settled && ownsEntry)
+        {
+            // The turn ended without a save that took the message out of the inbox. A copy that found the entry there
+            // (a redelivery while the first delivery waits, here or on another instance) leaves it to that delivery:
+            // removed now, it would be lost if that instance then died before its turn.
+            await RemoveFromInboxAsync(message);
         }
     }
 

@@ -4,7 +4,8 @@ namespace ChatFeedback.Bot.Effects;
 
 /// <summary>
 /// Writes every effect to the log as a structured event, next to the records the turn committed and the other
-/// <see cref="IEffectHandler"/>s.
+/// <see cref="IEffectHandler"/>s. Effects happen on every turn, so they are Debug: the records hold the facts, and
+/// production logs at Information carry no per-turn lines (and free text never, at any level: only its length).
 /// </summary>
 internal sealed partial class LoggingEffectHandler(ILogger<LoggingEffectHandler> logger) : IEffectHandler
 {
@@ -58,40 +59,40 @@ internal sealed partial class LoggingEffectHandler(ILogger<LoggingEffectHandler>
         return ValueTask.CompletedTask;
     }
 
-    [LoggerMessage(LogLevel.Information, "Answer recorded in {ConversationKey}: {FlowId} v{FlowVersion} {StepId} = ({Length} characters of text)")]
+    [LoggerMessage(LogLevel.Debug, "Answer recorded in {ConversationKey}: {FlowId} v{FlowVersion} {StepId} = ({Length} characters of text)")]
     private partial void TextAnswerRecorded(string conversationKey, string flowId, int flowVersion, string stepId, int length);
 
-    [LoggerMessage(LogLevel.Information, "Answer recorded in {ConversationKey}: {FlowId} v{FlowVersion} {StepId} = {Value} (score {Score}, metric {Metric}, dimension {Dimension})")]
+    [LoggerMessage(LogLevel.Debug, "Answer recorded in {ConversationKey}: {FlowId} v{FlowVersion} {StepId} = {Value} (score {Score}, metric {Metric}, dimension {Dimension})")]
     private partial void AnswerRecorded(string conversationKey, string flowId, int flowVersion, string stepId, string value, int? score, string? metric, string? dimension);
 
-    [LoggerMessage(LogLevel.Information, "Answer skipped in {ConversationKey}: {FlowId} v{FlowVersion} {StepId} ({Reason})")]
+    [LoggerMessage(LogLevel.Debug, "Answer skipped in {ConversationKey}: {FlowId} v{FlowVersion} {StepId} ({Reason})")]
     private partial void AnswerSkipped(string conversationKey, string flowId, int flowVersion, string stepId, string reason);
 
-    [LoggerMessage(LogLevel.Warning, "Case requested in {ConversationKey}: {Category}, severity {Severity}, from {FlowId} with {AnswerCount} answers")]
+    [LoggerMessage(LogLevel.Debug, "Case requested in {ConversationKey}: {Category}, severity {Severity}, from {FlowId} with {AnswerCount} answers")]
     private partial void CaseRequested(string conversationKey, string category, Severity severity, string flowId, int answerCount);
 
-    [LoggerMessage(LogLevel.Warning, "Hand-off requested in {ConversationKey}: {Reason} (flow {FlowId})")]
+    [LoggerMessage(LogLevel.Debug, "Hand-off requested in {ConversationKey}: {Reason} (flow {FlowId})")]
     private partial void HandoffRequested(string conversationKey, string reason, string? flowId);
 
-    [LoggerMessage(LogLevel.Information, "Follow-up requested in {ConversationKey}: {FlowId} after {After}")]
+    [LoggerMessage(LogLevel.Debug, "Follow-up requested in {ConversationKey}: {FlowId} after {After}")]
     private partial void FollowUpRequested(string conversationKey, string flowId, TimeSpan after);
 
-    [LoggerMessage(LogLevel.Information, "Tag {Tag} added in {ConversationKey}")]
+    [LoggerMessage(LogLevel.Debug, "Tag {Tag} added in {ConversationKey}")]
     private partial void TagAdded(string tag, string conversationKey);
 
-    [LoggerMessage(LogLevel.Information, "Customer in {ConversationKey} opted out")]
+    [LoggerMessage(LogLevel.Debug, "Customer in {ConversationKey} opted out")]
     private partial void OptedOut(string conversationKey);
 
-    [LoggerMessage(LogLevel.Information, "Customer in {ConversationKey} opted in again")]
+    [LoggerMessage(LogLevel.Debug, "Customer in {ConversationKey} opted in again")]
     private partial void OptedIn(string conversationKey);
 
-    [LoggerMessage(LogLevel.Information, "Customer in {ConversationKey} had their data erased")]
+    [LoggerMessage(LogLevel.Debug, "Customer in {ConversationKey} had their data erased")]
     private partial void DataErased(string conversationKey);
 
-    [LoggerMessage(LogLevel.Information, "Flow {FlowId} v{FlowVersion} started in {ConversationKey}")]
+    [LoggerMessage(LogLevel.Debug, "Flow {FlowId} v{FlowVersion} started in {ConversationKey}")]
     private partial void FlowStarted(string flowId, int flowVersion, string conversationKey);
 
-    [LoggerMessage(LogLevel.Information, "Flow {FlowId} v{FlowVersion} ended in {ConversationKey}: {Reason}")]
+    [LoggerMessage(LogLevel.Debug, "Flow {FlowId} v{FlowVersion} ended in {ConversationKey}: {Reason}")]
     private partial void FlowEnded(string flowId, int flowVersion, string conversationKey, FlowEndReason reason);
 
     [LoggerMessage(LogLevel.Warning, "Unhandled effect {Effect} in {ConversationKey}")]

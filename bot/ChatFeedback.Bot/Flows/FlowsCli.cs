@@ -1,4 +1,5 @@
 using System.Globalization;
+using ChatFeedback.Bot.Cli;
 using ChatFeedback.Dialogs;
 
 namespace ChatFeedback.Bot.Flows;
@@ -20,8 +21,15 @@ public sealed class FlowsCli(TextReader input, TextWriter output, TextWriter err
           flows validate [dir]                                   check every flow file (exit 0 = valid)
           flows simulate <flowId> [--locale <locale>] [--dir <dir>]  chat with a flow in the console
           flows test [dir]                                       run every *.test.yaml transcript
-        dir defaults to Flows:Path's default, dialogs/flows (or the flows/ folder next to the executable).
+        dir is from the current directory; without one, dialogs/flows here or in a folder above, else the flows/
+        folder next to the executable.
         """;
+
+    /// <summary>The <c>flows</c> command of the executable, on the console.</summary>
+    public static CliVerb Verb { get; } = new(
+        CommandName,
+        "validate, simulate and test flow files (flows help)",
+        args => new FlowsCli(Console.In, Console.Out, Console.Error, TimeProvider.System) { EchoInput = Console.IsInputRedirected }.Run(args));
 
     /// <summary>Writes each input line after the prompt, so a transcript piped in (not typed) reads like a chat.</summary>
     public bool EchoInput { get; init; }
@@ -209,11 +217,23 @@ public sealed class FlowsCli(TextReader input, TextWriter output, TextWriter err
     private bool TryLoad(string? dir, out FlowCatalog catalog, out string directory)
     {
         catalog = null!;
-        var configured = dir ?? FlowsOptions.DefaultPath;
-        directory = dir is null ? FlowDirectory.Resolve(configured) ?? configured : Path.GetFullPath(dir);
-        if (!Directory.Exists(directory))
+        if (dir is not null)
         {
-            error.WriteLine($"The flow folder '{configured}' does not exist (looked in {string.Join(", ", FlowDirectory.Candidates(configured))}).");
+            // Typed by the person running the tool: from their working directory, and only there.
+            if (!UserPaths.TryFindDirectory(dir, "flow folder", out directory, out var problem))
+            {
+                error.WriteLine(problem);
+                return false;
+            }
+        }
+        else if (FlowDirectory.Resolve(FlowsOptions.DefaultPath) is { } found)
+        {
+            directory = found;
+        }
+        else
+        {
+            directory = FlowsOptions.DefaultPath;
+            error.WriteLine(UserPaths.NotFound("flow folder", FlowsOptions.DefaultPath, FlowDirectory.Candidates(FlowsOptions.DefaultPath)));
             return false;
         }
 

@@ -1,3 +1,4 @@
+using ChatFeedback.Bot.Cli;
 using Microsoft.Extensions.Options;
 
 namespace ChatFeedback.Bot.Flows;
@@ -10,8 +11,9 @@ public sealed class FlowsOptions
     public const string DefaultPath = "dialogs/flows";
 
     /// <summary>
-    /// The folder of flow files. A relative path is looked up in the current directory, then next to the executable;
-    /// the default also in the nearest parent folder that has it (the repository when started by <c>dotnet run</c>).
+    /// The folder of flow files. A relative path is from the working directory (<see cref="UserPaths"/>); the default
+    /// also falls back to the nearest parent folder that has it (the repository, from a folder inside it) and to the
+    /// copy the build puts next to the executable.
     /// </summary>
     public string Path { get; set; } = DefaultPath;
 }
@@ -40,17 +42,17 @@ public static class FlowDirectory
         ArgumentException.ThrowIfNullOrWhiteSpace(configured);
         if (System.IO.Path.IsPathRooted(configured))
         {
-            return [System.IO.Path.GetFullPath(configured)];
+            return [UserPaths.Resolve(configured)];
         }
 
-        var candidates = new List<string> { System.IO.Path.GetFullPath(configured) };
+        // A folder someone chose is where they said, from where they stand: one candidate, so an error names one path.
+        var candidates = new List<string> { UserPaths.Resolve(configured) };
         if (!IsDefault(configured, defaultPath))
         {
-            candidates.Add(System.IO.Path.GetFullPath(System.IO.Path.Combine(AppContext.BaseDirectory, configured)));
             return candidates;
         }
 
-        // `dotnet run` starts in the project folder: prefer the repository's own flows (the files being edited)
+        // The default, from a folder inside the repository: prefer the repository's own flows (the files being edited)
         // over the build's copy, which keeps files deleted from the source.
         for (var dir = Directory.GetParent(candidates[0]); dir is not null; dir = dir.Parent)
         {
@@ -81,7 +83,7 @@ internal sealed class FlowsOptionsValidator : IValidateOptions<FlowsOptions>
         }
 
         return FlowDirectory.Resolve(options.Path) is null
-            ? ValidateOptionsResult.Fail($"{FlowsOptions.SectionName}:Path: the folder '{options.Path}' does not exist (looked in {string.Join(", ", FlowDirectory.Candidates(options.Path))}).")
+            ? ValidateOptionsResult.Fail($"{FlowsOptions.SectionName}:Path: {UserPaths.NotFound("folder", options.Path, FlowDirectory.Candidates(options.Path))}")
             : ValidateOptionsResult.Success;
     }
 }

@@ -30,6 +30,7 @@ public sealed class OutboundQueue : BackgroundService
     private readonly Dictionary<string, IInteractionResponder> _responders;
     private readonly ConcurrentDictionary<string, ChannelThrottle> _throttles = new(StringComparer.Ordinal);
     private readonly ConversationStatus _status;
+    private readonly Backlog _backlog;
     private readonly OutboundOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<OutboundQueue> _logger;
@@ -42,12 +43,14 @@ public sealed class OutboundQueue : BackgroundService
         IEnumerable<IChannelAdapter> channels,
         IEnumerable<IInteractionResponder> responders,
         ConversationStatus status,
+        Backlog backlog,
         TimeProvider timeProvider,
         ILogger<OutboundQueue> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
         _status = status;
+        _backlog = backlog;
         _timeProvider = timeProvider;
         _logger = logger;
         _channels = channels.GroupBy(c => c.ChannelId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
@@ -78,12 +81,27 @@ public sealed class OutboundQueue : BackgroundService
         {
             // The webhook still holding the press's request answers it in its response: no API call for the answer.
             press.Press.Interaction?.Inline?.TryAnswer(press.Notice);
-            await writer.WriteAsync(new OutboundItem(to, null, causedBy, now) { Press = press }, cancellationToken);
+            await WriteAsync(writer, new OutboundItem(to, null, causedBy, now) { Press = press }, cancellationToken);
         }
 
         foreach (var message in messages)
         {
-            await writer.WriteAsync(new OutboundItem(to, message, causedBy, now), cancellationToken);
+            await WriteAsync(writer, new OutboundItem(to, message, causedBy, now), cancellationToken);
+        }
+    }
+
+    /// <summary>Queues one item, counted in the <see cref="Backlog"/> before a sender can see it.</summary>
+    private async ValueTask WriteAsync(ChannelWriter<OutboundItem> writer, OutboundItem item, CancellationToken cancellationToken)
+    {
+        _backlog.ReplyQueued();
+        try
+        {
+            await writer.WriteAsync(item, cancellationToken);
+        }
+        catch
+        {
+            _backlog.ReplyEnded();
+            throw;
         }
     }
 
@@ -137,36 +155,48 @@ public sealed class OutboundQueue : BackgroundService
         var unreachableSince = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         await foreach (var item in reader.ReadAllAsync(CancellationToken.None))
         {
-            if (unreachableSince.TryGetValue(item.To.Key, out var since) && item.EnqueuedAt <= since)
-            {
-                _logger.LogDebug("Dropped a message to unreachable {ConversationKey} (answering {MessageId})", item.To.Key, item.CausedBy);
-                continue;
-            }
-
             try
             {
-                if (item.Press is { } press)
-                {
-                    await AnswerPressAsync(item, press, stoppingToken);
-                }
-                else if (!await SendAsync(item, stoppingToken))
-                {
-                    if (unreachableSince.Count > 10_000)
-                    {
-                        unreachableSince.Clear();
-                    }
+                await DeliverAsync(item, unreachableSince, stoppingToken);
+            }
+            finally
+            {
+                _backlog.ReplyEnded();
+            }
+        }
+    }
 
-                    unreachableSince[item.To.Key] = _timeProvider.GetUtcNow();
+    private async Task DeliverAsync(OutboundItem item, Dictionary<string, DateTimeOffset> unreachableSince, CancellationToken stoppingToken)
+    {
+        if (unreachableSince.TryGetValue(item.To.Key, out var since) && item.EnqueuedAt <= since)
+        {
+            _logger.DroppedForUnreachable(item.To.Key, item.CausedBy);
+            return;
+        }
+
+        try
+        {
+            if (item.Press is { } press)
+            {
+                await AnswerPressAsync(item, press, stoppingToken);
+            }
+            else if (!await SendAsync(item, stoppingToken))
+            {
+                if (unreachableSince.Count > 10_000)
+                {
+                    unreachableSince.Clear();
                 }
+
+                unreachableSince[item.To.Key] = _timeProvider.GetUtcNow();
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                _logger.LogWarning("Shutting down with a message to {ConversationKey} unsent (answering {MessageId})", item.To.Key, item.CausedBy);
-            }
-            catch (Exception ex)
-            {
-                _logger.LogError(ex, "Sending to {ConversationKey} failed (answering {MessageId})", item.To.Key, item.CausedBy);
-            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            _logger.UnsentAtShutdown(item.To.Key, item.CausedBy);
+        }
+        catch (Exception ex)
+        {
+            _logger.SendFailed(ex, item.To.Key, item.CausedBy);
         }
     }
 
@@ -184,7 +214,7 @@ public sealed class OutboundQueue : BackgroundService
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
-            _logger.LogWarning(ex, "Answering the press in {ConversationKey} (message {MessageId}) failed", item.To.Key, item.CausedBy);
+            _logger.PressAnswerFailed(ex, item.To.Key, item.CausedBy);
         }
     }
 
@@ -194,7 +224,7 @@ public sealed class OutboundQueue : BackgroundService
         var to = item.To;
         if (!_channels.TryGetValue(to.ChannelId, out var channel))
         {
-            _logger.LogError("No channel adapter for {ChannelId}; message to {ConversationKey} dropped", to.ChannelId, to.Key);
+            _logger.NoAdapter(to.ChannelId, to.Key);
             return true;
         }
 
@@ -209,7 +239,7 @@ public sealed class OutboundQueue : BackgroundService
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
-                _logger.LogWarning(ex, "Send to {ConversationKey} threw on try {Attempt}", to.Key, attempt);
+                _logger.SendThrew(ex, to.Key, attempt);
                 result = SendResult.Retry(null, ex.GetType().Name);
             }
 
@@ -218,10 +248,10 @@ public sealed class OutboundQueue : BackgroundService
                 case SendStatus.Delivered:
                     return true;
                 case SendStatus.Failed:
-                    _logger.LogError("The channel refused a message to {ConversationKey} (answering {MessageId}): {Detail}", to.Key, item.CausedBy, result.Detail);
+                    _logger.Refused(to.Key, item.CausedBy, result.Detail);
                     return true;
                 case SendStatus.Unreachable:
-                    _logger.LogWarning("{ConversationKey} is unreachable: {Detail}", to.Key, result.Detail);
+                    _logger.Unreachable(to.Key, result.Detail);
                     await _status.MarkOptedOutAsync(to, result.Detail ?? "unreachable", stoppingToken);
                     return false;
                 case SendStatus.Moved when result.MovedTo is { } movedTo && attempt < _options.MaxAttempts:
@@ -229,11 +259,11 @@ public sealed class OutboundQueue : BackgroundService
                     continue;
                 case SendStatus.Retryable when attempt < _options.MaxAttempts:
                     var wait = Backoff(result.RetryAfter, attempt);
-                    _logger.LogInformation("Send to {ConversationKey} throttled or failed ({Detail}); try {Attempt} again in {Wait}", to.Key, result.Detail, attempt + 1, wait);
+                    _logger.RetryLater(to.Key, result.Detail, attempt + 1, wait);
                     await Task.Delay(wait, _timeProvider, stoppingToken);
                     continue;
                 default:
-                    _logger.LogError("Gave up on a message to {ConversationKey} (answering {MessageId}) after {Attempts} tries: {Detail}", to.Key, item.CausedBy, attempt, result.Detail);
+                    _logger.GaveUp(to.Key, item.CausedBy, attempt, result.Detail);
                     return true;
             }
         }

@@ -441,13 +441,13 @@ internal sealed partial class RecordsEffectHandler(
         _ => "other",
     };
 
-    [LoggerMessage(LogLevel.Information, "Message {MessageId} in {ConversationKey} was recorded before; recording only what is missing")]
+    [LoggerMessage(LogLevel.Debug, "Message {MessageId} in {ConversationKey} was recorded before; recording only what is missing")]
     private partial void RecordedBefore(string messageId, string conversationKey);
 
-    [LoggerMessage(LogLevel.Information, "Check-in {CheckInId} for {ConversationKey}: {Status}, due {DueAt} (case {CaseId})")]
+    [LoggerMessage(LogLevel.Debug, "Check-in {CheckInId} for {ConversationKey}: {Status}, due {DueAt} (case {CaseId})")]
     private partial void CheckInPlanned(Guid checkInId, string conversationKey, CheckInStatus status, DateTimeOffset dueAt, Guid? caseId);
 
-    [LoggerMessage(LogLevel.Information, "Case {CaseId} opened in {ConversationKey}: {Category}, {Severity}, {Tier}, respond by {RespondBy}")]
+    [LoggerMessage(LogLevel.Debug, "Case {CaseId} opened in {ConversationKey}: {Category}, {Severity}, {Tier}, respond by {RespondBy}")]
     private partial void CaseOpened(Guid caseId, string conversationKey, string category, string severity, CaseTier tier, DateTimeOffset respondBy);
 
     /// <summary>The turn's customer: its id always, the row only when a change needs it (read once, then tracked).</summary>

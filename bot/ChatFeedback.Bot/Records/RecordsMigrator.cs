@@ -17,7 +17,7 @@ internal sealed partial class RecordsMigrator(
         var storage = options.Value;
         if (storage.Provider == StorageProvider.Sqlite && string.IsNullOrWhiteSpace(storage.ConnectionString))
         {
-            Directory.CreateDirectory(Path.GetFullPath(storage.DataPath));
+            Directory.CreateDirectory(storage.DataDirectory);
         }
 
         await using var db = contexts.CreateDbContext();

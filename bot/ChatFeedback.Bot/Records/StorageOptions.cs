@@ -1,4 +1,5 @@
 using System.Data.Common;
+using ChatFeedback.Bot.Cli;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -22,8 +23,11 @@ public sealed class StorageOptions
 
     public StorageProvider Provider { get; set; } = StorageProvider.Sqlite;
 
-    /// <summary>The data folder for the SQLite file when no connection string is given (relative = from the current directory).</summary>
+    /// <summary>The data folder for the SQLite file when no connection string is given (relative = from the working directory).</summary>
     public string DataPath { get; set; } = "data";
+
+    /// <summary>The full path of <see cref="DataPath"/> (<see cref="UserPaths"/>).</summary>
+    public string DataDirectory => UserPaths.Resolve(DataPath);
 
     /// <summary>Bound from <c>ConnectionStrings:ChatFeedback</c>; for SQLite, empty means <c>{DataPath}/chatfeedback.db</c>.</summary>
     public string? ConnectionString { get; set; }
@@ -38,7 +42,7 @@ public sealed class StorageOptions
     /// </summary>
     public string ResolvedConnectionString => Provider switch
     {
-        StorageProvider.Sqlite when string.IsNullOrWhiteSpace(ConnectionString) => $"Data Source={Path.Combine(Path.GetFullPath(DataPath), "chatfeedback.db")}",
+        StorageProvider.Sqlite when string.IsNullOrWhiteSpace(ConnectionString) => $"Data Source={Path.Combine(DataDirectory, "chatfeedback.db")}",
         StorageProvider.Postgres => WithAutoPrepare(ConnectionString ?? ""),
         _ => ConnectionString ?? "",
     };

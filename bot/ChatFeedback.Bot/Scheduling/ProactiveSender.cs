@@ -70,6 +70,6 @@ public sealed partial class ProactiveSender(ISessionStore sessions, IServiceProv
         return result != EnqueueResult.Rejected;
     }
 
-    [LoggerMessage(LogLevel.Information, "Scheduled start {MessageId} of {FlowId} in {ConversationKey}: {Result}")]
+    [LoggerMessage(LogLevel.Debug, "Scheduled start {MessageId} of {FlowId} in {ConversationKey}: {Result}")]
     private partial void Started(string messageId, string flowId, string conversationKey, EnqueueResult result);
 }
