@@ -15,7 +15,7 @@ public sealed class CommandLineTests : IDisposable
     public void Dispose() => _cwd.Dispose();
 
     [Theory]
-    [InlineData("triage", "assess", "The parcel arrived broken")]
+    [InlineData("assess", "The parcel arrived broken")] // triage's sub-command without the verb
     [InlineData("frobnicate")]
     [InlineData("--Logging:LogLevel:Default=Warning", "stray")]
     [InlineData("-v")]
