@@ -18,7 +18,8 @@ public sealed class FlowsCli(TextReader input, TextWriter output, TextWriter err
 
     private const string UsageText = """
         usage:
-          flows validate [dir]                                   check every flow file (exit 0 = valid)
+          flows validate [dir]                                   check every flow file, and the severity rules in the
+                                                                 assessment folder beside it (exit 0 = valid)
           flows simulate <flowId> [--locale <locale>] [--dir <dir>]  chat with a flow in the console
           flows test [dir]                                       run every *.test.yaml transcript
         dir is from the current directory; without one, dialogs/flows here or in a folder above, else the flows/
@@ -79,7 +80,52 @@ public sealed class FlowsCli(TextReader input, TextWriter output, TextWriter err
             output.WriteLine($"  {flow.Id} v{flow.Version}");
         }
 
-        return Ok;
+        return ValidateAssessment(directory, explicitFolder: dir is not null) ? Ok : Failed;
+    }
+
+    /// <summary>
+    /// The severity rules live next to the flows (<c>dialogs/assessment</c> beside <c>dialogs/flows</c>) and are edited by
+    /// the same people, so <c>flows validate</c> checks them too: the rules, the lexicons and the model's prompt and
+    /// schema, errors with file:line. A flow folder of one's own without an <c>assessment</c> folder beside it is fine.
+    /// </summary>
+    private bool ValidateAssessment(string flowsDirectory, bool explicitFolder)
+    {
+        var beside = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.TrimEndingDirectorySeparator(flowsDirectory)) ?? ".", "assessment");
+        var folder = Directory.Exists(beside) ? beside
+            : explicitFolder ? null
+            : FlowDirectory.Resolve(Assessment.AssessmentOptions.DefaultRulesPath, Assessment.AssessmentOptions.DefaultRulesPath);
+        if (folder is null)
+        {
+            return true;
+        }
+
+        var loaded = ChatFeedback.Assessment.AssessmentRulesLoader.LoadDirectory(folder);
+        foreach (var problem in loaded.Errors)
+        {
+            output.WriteLine(problem.ToString());
+        }
+
+        string? promptProblem = null;
+        string? promptVersion = null;
+        try
+        {
+            promptVersion = Assessment.LlmPrompt.Load(folder).Version;
+        }
+        catch (InvalidOperationException ex)
+        {
+            promptProblem = ex.Message;
+            output.WriteLine(promptProblem);
+        }
+
+        if (!loaded.Succeeded || promptProblem is not null)
+        {
+            output.WriteLine($"{loaded.Errors.Count + (promptProblem is null ? 0 : 1)} error(s) in {folder}");
+            return false;
+        }
+
+        var rules = loaded.Rules!;
+        output.WriteLine($"assessment rules {rules.Version} valid in {folder} ({string.Join(", ", rules.Lexicons.Select(l => l.Locale))}; prompt {promptVersion})");
+        return true;
     }
 
     private int Test(string? dir)
