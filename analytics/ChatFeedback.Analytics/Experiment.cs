@@ -23,7 +23,7 @@ public sealed record ExperimentReport(SampleRatioCheck SampleRatio, IReadOnlyLis
             .Select(v => new VariantReport(
                 v.Variant,
                 Overview.Compute(v.Tally, weights, options),
-                ReferenceEquals(v, controlTally) ? null : OverviewChange.Compute(controlTally.Tally, v.Tally, options)))
+                ReferenceEquals(v, controlTally) ? null : OverviewChange.Compute(controlTally.Tally, v.Tally, weights, options)))
             .ToList();
         return new ExperimentReport(check, reports);
     }

@@ -44,7 +44,7 @@ public static class Rates
         return Figure.Of(n, 100 * p, new Interval(100 * wilson.Lower, 100 * wilson.Upper), 100 * Math.Sqrt(p * (1 - p) / n));
     }
 
-    private static void Check(long successes, long n, string successesName, string nName)
+    internal static void Check(long successes, long n, string successesName, string nName)
     {
         if (n < 0)
         {

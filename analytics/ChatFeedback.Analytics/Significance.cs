@@ -33,6 +33,7 @@ public static class Significance
     public const string TwoProportionZ = "two-proportion z-test";
     public const string WelchT = "Welch t-test";
     public const string NpsZ = "NPS difference z-test";
+    public const string EstimatesZ = "z-test of two estimates";
 
     /// <summary>
     /// Difference of two proportions in percentage points. The test uses the pooled proportion
@@ -40,8 +41,8 @@ public static class Significance
     /// </summary>
     public static Comparison Proportions(long successesBefore, long nBefore, long successesAfter, long nAfter, MetricOptions? options = null)
     {
-        _ = Rates.Proportion(successesBefore, nBefore, MetricOptions.Default with { MinimumN = 1 }, nameof(successesBefore), nameof(nBefore));
-        _ = Rates.Proportion(successesAfter, nAfter, MetricOptions.Default with { MinimumN = 1 }, nameof(successesAfter), nameof(nAfter));
+        Rates.Check(successesBefore, nBefore, nameof(successesBefore), nameof(nBefore));
+        Rates.Check(successesAfter, nAfter, nameof(successesAfter), nameof(nAfter));
         var o = MetricOptions.Resolve(options);
         if (nBefore < o.MinimumN || nAfter < o.MinimumN || nBefore == 0 || nAfter == 0)
         {
@@ -84,6 +85,37 @@ public static class Significance
         var p = 2 * StudentT.CDF(0, 1, df, -Math.Abs(t));
         var critical = StudentT.InvCDF(0, 1, df, 1 - ((1 - o.Confidence) / 2));
         return Result(WelchT, before.N, after.N, difference, se, critical, t, p, o);
+    }
+
+    /// <summary>
+    /// The difference of two independent estimates that carry a standard error (CSI, a dimension score):
+    /// z = (after − before) / √(se₁² + se₂²). Too few or undefined on either side makes the comparison so.
+    /// </summary>
+    public static Comparison Estimates(Figure before, Figure after, MetricOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(after);
+        const string test = EstimatesZ;
+        var o = MetricOptions.Resolve(options);
+        if (before.State == FigureState.TooFew || after.State == FigureState.TooFew)
+        {
+            return Comparison.TooFew(test, before.N, after.N, o.MinimumN);
+        }
+
+        if (!before.HasValue || !after.HasValue || before.StandardError is not { } se1 || after.StandardError is not { } se2)
+        {
+            return new Comparison(FigureState.Undefined, test, before.N, after.N, null, null, null, null, false, "a side has no value or no standard error");
+        }
+
+        var difference = after.Value!.Value - before.Value!.Value;
+        var se = Math.Sqrt((se1 * se1) + (se2 * se2));
+        if (se == 0)
+        {
+            return Comparison.Undefined(test, before.N, after.N, difference, "both sides have a standard error of 0");
+        }
+
+        var z = difference / se;
+        return Result(test, before.N, after.N, difference, se, o.Z, z, Rates.TwoSidedNormalP(z), o);
     }
 
     /// <summary>CSAT% difference: a two-proportion z-test on the 4–5 shares.</summary>

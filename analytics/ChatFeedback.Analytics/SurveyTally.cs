@@ -139,18 +139,59 @@ public sealed record Overview(
     }
 }
 
-/// <summary>Before → after (or A → B) for the overview's figures, each with its test.</summary>
-public sealed record OverviewChange(Comparison Csat, Comparison Nps, Comparison Ces, Comparison ResponseRate, Comparison CompletionRate)
+/// <summary>
+/// Before → after (or A → B) for the overview's figures, each with its test: CSAT% and the rates by two-proportion z,
+/// NPS over its variance, CES by Welch; each dimension present on both sides by Welch on the respondent means (in
+/// 0–100 points), and CSI, when both overviews have one, as a z-test of the two estimates.
+/// </summary>
+public sealed record OverviewChange(
+    Comparison Csat,
+    Comparison Nps,
+    Comparison Ces,
+    Comparison? Csi,
+    Comparison ResponseRate,
+    Comparison CompletionRate,
+    IReadOnlyDictionary<string, Comparison> Dimensions)
 {
-    public static OverviewChange Compute(SurveyTally before, SurveyTally after, MetricOptions? options = null)
+    public static OverviewChange Compute(SurveyTally before, SurveyTally after, CsiWeights? weights = null, MetricOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(after);
+        if (before.DimensionMin != after.DimensionMin || before.DimensionMax != after.DimensionMax)
+        {
+            throw new ArgumentException("Both tallies' dimensions must be on the same scale.", nameof(after));
+        }
+
+        var dimensions = new Dictionary<string, Comparison>(StringComparer.Ordinal);
+        var points = 100.0 / (before.DimensionMax - before.DimensionMin);
+        foreach (var (name, items) in before.Dimensions)
+        {
+            if (after.Dimensions.TryGetValue(name, out var theirs))
+            {
+                dimensions[name] = Scaled(Significance.Means(items.RespondentMeans(), theirs.RespondentMeans(), options), points);
+            }
+        }
+
+        Comparison? csi = null;
+        if (weights is not null)
+        {
+            csi = Significance.Estimates(Overview.Compute(before, weights, options).Csi!, Overview.Compute(after, weights, options).Csi!, options);
+        }
+
         return new OverviewChange(
             Significance.Csat(before.Csat, after.Csat, options),
             Significance.Nps(before.Nps, after.Nps, options),
             Significance.MeanScore(before.Ces, after.Ces, options),
+            csi,
             Significance.Proportions(before.Answered, before.Invited, after.Answered, after.Invited, options),
-            Significance.Proportions(before.Completed, before.Started, after.Completed, after.Started, options));
+            Significance.Proportions(before.Completed, before.Started, after.Completed, after.Started, options),
+            dimensions);
     }
+
+    // A difference of means on the answer scale, shown in the dimension score's 0–100 points (the test is unchanged).
+    private static Comparison Scaled(Comparison c, double points) => c with
+    {
+        Difference = c.Difference * points,
+        Interval = c.Interval is { } i ? new Interval(i.Lower * points, i.Upper * points) : null,
+    };
 }

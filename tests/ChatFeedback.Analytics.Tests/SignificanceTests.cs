@@ -100,4 +100,44 @@ public class SignificanceTests
     [Fact]
     public void RateChangeRefusesImpossibleCounts() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => Significance.Proportions(11, 10, 5, 10));
+
+    [Fact]
+    public void CsiChangeIsAZTestOfTheTwoEstimates()
+    {
+        // 65 (se √3) → 70 (se 1): se = √(3 + 1) = 2, z = 5 / 2 = 2.5, p = 2·(1 − Φ(2.5)) = 0.012419; 5 ± 1.959964·2 = [1.080072, 8.919928].
+        var change = Significance.Estimates(Figure.Of(100, 65, null, Math.Sqrt(3)), Figure.Of(100, 70, null, 1));
+        Assert.Equal(Significance.EstimatesZ, change.Test);
+        Assert.Equal(2.5, change.Statistic!.Value, 1e-12);
+        Assert.Equal(0.012419, change.PValue!.Value, 1e-6);
+        Assert.True(change.Significant);
+        Assert.Equal(1.080072, change.Interval!.Value.Lower, 1e-6);
+        Assert.Equal(8.919928, change.Interval!.Value.Upper, 1e-6);
+        Assert.Equal(FigureState.TooFew, Significance.Estimates(Figure.TooFew(3, 30), Figure.Of(100, 70, null, 1)).State);
+        Assert.Equal(FigureState.Undefined, Significance.Estimates(Figure.Of(100, 65, null), Figure.Of(100, 70, null, 1)).State);
+    }
+
+    [Fact]
+    public void DimensionChangeIsAWelchTestShownInScorePoints()
+    {
+        // One-item dimension on 1–5. Before 1, 1, 2, 3, 3 (mean 2, s² 4/4 = 1), after 3, 3, 4, 5, 5 (mean 4, s² 1).
+        // se = √(1/5 + 1/5) = 0.632456; t = 2 / 0.632456 = 3.162278; df = 0.4² / (0.2²/4 + 0.2²/4) = 0.16 / 0.02 = 8.
+        // Even-df closed form: sin θ = √10/√18 = 0.745356, cos²θ = 8/18 = 0.444444;
+        // 1 + 0.222222 + 0.375·0.197531 + 0.3125·0.087791 = 1.323731; P(|T| < t) = 0.986651 → p = 0.013349.
+        // In 0–100 points (× 100/4 = 25): difference 50; 2 ± 2.306004·0.632456 = [0.541554, 3.458446] → [13.5389, 86.4611].
+        var before = new SurveyTally();
+        var after = new SurveyTally();
+        foreach (var (score, tally) in new[] { (1, before), (1, before), (2, before), (3, before), (3, before), (3, after), (3, after), (4, after), (5, after), (5, after) })
+        {
+            tally.Dimension("service_experience", 1).Add([score]);
+        }
+
+        var change = OverviewChange.Compute(before, after, options: Expect.AnyN).Dimensions["service_experience"];
+        Assert.Equal(Significance.WelchT, change.Test);
+        Assert.Equal(50, change.Difference!.Value, 1e-9);
+        Assert.Equal(3.162278, change.Statistic!.Value, 1e-6);
+        Assert.Equal(0.013349, change.PValue!.Value, 1e-6);
+        Assert.True(change.Significant);
+        Assert.Equal(13.5389, change.Interval!.Value.Lower, 1e-4);
+        Assert.Equal(86.4611, change.Interval!.Value.Upper, 1e-4);
+    }
 }
