@@ -121,6 +121,7 @@ public static class Scores
         }
 
         double value = 0, variance = 0;
+        var hasError = true;
         long n = long.MaxValue;
         Figure? notShown = null;
         foreach (var (name, weight) in weights.Weights)
@@ -138,6 +139,7 @@ public static class Scores
             }
 
             value += weight * score.Value!.Value;
+            hasError &= score.StandardError is not null;
             variance += weight * weight * Math.Pow(score.StandardError ?? 0, 2);
         }
 
@@ -146,6 +148,12 @@ public static class Scores
             return notShown.State == FigureState.TooFew
                 ? Figure.TooFew(n, o.MinimumN)
                 : Figure.Undefined(n, $"CSI needs every weighted dimension: {notShown.Reason}");
+        }
+
+        // A dimension without a standard error (one answer) leaves CSI without an interval rather than a narrow one.
+        if (!hasError)
+        {
+            return Figure.Of(n, value, null);
         }
 
         var se = Math.Sqrt(variance);

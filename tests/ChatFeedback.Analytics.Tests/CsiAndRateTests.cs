@@ -68,6 +68,22 @@ public class CsiAndRateTests
         Expect.TooFew(Scores.Csi(scores, Weights), 12);
     }
 
+    [Fact]
+    public void CsiHasNoIntervalWhenADimensionHasNone()
+    {
+        // n = 1 dimensions (minimum 1) have a value but no standard error: 0.5·100 + 0.25·50 + 0.25·0 = 62.5, no interval.
+        var scores = new Dictionary<string, Figure>
+        {
+            ["product_quality"] = Scores.Dimension(ScoreTally.FromAnswers(1, 5, [5]), Expect.AnyN),
+            ["service_experience"] = Scores.Dimension(ScoreTally.FromAnswers(1, 5, [3]), Expect.AnyN),
+            ["process_efficiency"] = Scores.Dimension(ScoreTally.FromAnswers(1, 5, [1]), Expect.AnyN),
+        };
+        var csi = Scores.Csi(scores, Weights, Expect.AnyN);
+        Assert.Equal(62.5, csi.Value);
+        Assert.Null(csi.Interval);
+        Assert.Null(csi.StandardError);
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(-1)]
