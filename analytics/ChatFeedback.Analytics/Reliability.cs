@@ -32,9 +32,31 @@ public sealed class ItemCovarianceTally
         return tally;
     }
 
+    /// <summary>A tally restored from stored sums: <paramref name="products"/> is the k × k matrix of Σ xᵢxⱼ, row-major.</summary>
+    public static ItemCovarianceTally FromSums(long n, ReadOnlySpan<double> sums, ReadOnlySpan<double> products)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
+        var tally = new ItemCovarianceTally(sums.Length);
+        if (products.Length != sums.Length * sums.Length)
+        {
+            throw new ArgumentException($"{sums.Length} items need {sums.Length * sums.Length} sums of products; {products.Length} were given.", nameof(products));
+        }
+
+        sums.CopyTo(tally._sums);
+        products.CopyTo(tally._products);
+        tally.N = n;
+        return tally;
+    }
+
     public int Items { get; }
 
     public long N { get; private set; }
+
+    /// <summary>Σ of each item's answers, for storing the tally.</summary>
+    public ReadOnlySpan<double> Sums => _sums;
+
+    /// <summary>Σ xᵢxⱼ for every pair of items, k × k row-major, for storing the tally.</summary>
+    public ReadOnlySpan<double> Products => _products;
 
     /// <summary>One respondent's answers, one per item in a fixed order.</summary>
     public void Add(ReadOnlySpan<double> answers)

@@ -85,6 +85,18 @@ public class ReliabilityTests
     }
 
     [Fact]
+    public void ItemTallyRestoredFromItsStoredSumsGivesTheSameAlpha()
+    {
+        var stored = ItemCovarianceTally.FromRespondents(3, Respondents);
+        // Item sums 1+2+3+4 = 10, 2+3+3+5 = 13, 2+3+4+4 = 13; Σ x₁x₂ = 2 + 6 + 9 + 20 = 37.
+        Assert.Equal([10.0, 13, 13], stored.Sums.ToArray());
+        Assert.Equal(37, stored.Products[1]);
+        var restored = ItemCovarianceTally.FromSums(stored.N, stored.Sums.ToArray(), stored.Products.ToArray());
+        Assert.Equal(Reliability.CronbachAlpha(stored, TwoOrMore), Reliability.CronbachAlpha(restored, TwoOrMore));
+        Assert.Throws<ArgumentException>(() => ItemCovarianceTally.FromSums(4, [1, 2], [1, 2, 3]));
+    }
+
+    [Fact]
     public void ItemTallyTotalsAreTheRespondentsSums()
     {
         // Totals 5, 8, 10, 13: Σ = 36, Σ² = 25 + 64 + 100 + 169 = 358; variance (358 − 36²/4) / 3 = 34/3.
